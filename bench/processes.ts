@@ -1,0 +1,200 @@
+/**
+ * Bench-internal: child processes (the emulator and the BFF), readiness waits, clean shutdown on
+ * exit and signals, and memory sampling from /proc.
+ *
+ * Services are started as `node --import tsx <entry>` rather than through the `tsx` CLI, so the
+ * pid we hold is the server itself (the CLI forks a second Node process) and its /proc status
+ * is the server's memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { request } from 'undici';
+
+export interface Service {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  /** The last lines the service printed (stdout and stderr), for error reports. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<Service>();
+let hooksInstalled = false;
+
+/** Kills every service still running, synchronously (exit handlers cannot wait). */
+export function killAllSync(): void {
+  for (const service of running) {
+    try {
+      process.kill(service.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllSync);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      killAllSync();
+      process.exit(130);
+    });
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SpawnOptions {
+  name: string;
+  /** TypeScript entry point, relative to `cwd`. */
+  entry: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd: string;
+}
+
+/** Starts `node --import tsx <entry> ...args` with piped output kept in a ring buffer. */
+export function spawnService(options: SpawnOptions): Service {
+  installHooks();
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry, ...(options.args ?? [])], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`${options.name}: spawn failed`);
+  const lines: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      lines.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
+      if (lines.length > 60) lines.shift();
+    }
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const service: Service = {
+    name: options.name,
+    pid: child.pid,
+    child,
+    output: () => lines.join('\n'),
+    async stop(graceMs = 3000) {
+      running.delete(service);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  running.add(service);
+  return service;
+}
+
+/**
+ * Polls `url` until it answers 2xx (or `accept(status)`), the service exits, or `timeoutMs`
+ * passes. Rejects with the service's last output on failure.
+ */
+export async function waitForHttp(service: Service, url: string, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  let last = 'no answer yet';
+  while (Date.now() - started < timeoutMs) {
+    if (service.child.exitCode !== null || service.child.signalCode !== null) {
+      throw new Error(`${service.name} exited (${service.child.exitCode ?? service.child.signalCode}) before ready:\n${service.output()}`);
+    }
+    try {
+      const res = await request(url, { method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
+      const body = await res.body.text();
+      if (res.statusCode >= 200 && res.statusCode < 300) return Date.now() - started;
+      last = `HTTP ${res.statusCode} ${body.slice(0, 200)}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await delay(150);
+  }
+  throw new Error(`${service.name} not ready at ${url} after ${timeoutMs} ms (${last}):\n${service.output()}`);
+}
+
+export interface MemoryStatus {
+  /** Resident set size now, MB. */
+  rssMb: number;
+  /** Peak resident set size (VmHWM) since start or since the last `resetPeakRss`, MB. */
+  hwmMb: number;
+}
+
+/** Reads VmRSS and VmHWM from /proc/<pid>/status. Null when unavailable (not Linux, gone). */
+export function readMemory(pid: number): MemoryStatus | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (key: string): number => {
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) : NaN;
+  };
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/**
+ * Resets the kernel's peak-RSS counter (`echo 5 > /proc/<pid>/clear_refs`) so the next VmHWM
+ * reading covers only what follows. Resolves false when the kernel refuses it.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface RssSampler {
+  /** Stops sampling; returns the peak seen (max of sampled VmRSS and the final VmHWM), MB. */
+  stop(): { peakMb: number; samples: number; hwmMb: number | null; hwmReset: boolean };
+}
+
+/**
+ * Samples VmRSS every `intervalMs` while a scenario runs. VmHWM is reset first when the kernel
+ * allows it, so the final VmHWM is the exact peak during the window; the sampled maximum is
+ * kept as a fallback (and a cross-check) when it does not.
+ */
+export function sampleRss(pid: number, intervalMs = 50): RssSampler {
+  const hwmReset = resetPeakRss(pid);
+  let peak = readMemory(pid)?.rssMb ?? 0;
+  let samples = 0;
+  const timer = setInterval(() => {
+    const memory = readMemory(pid);
+    if (!memory) return;
+    samples += 1;
+    peak = Math.max(peak, memory.rssMb);
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const memory = readMemory(pid);
+      const hwmMb = memory ? memory.hwmMb : null;
+      const peakMb = Math.max(peak, memory?.rssMb ?? 0, hwmReset && hwmMb !== null ? hwmMb : 0);
+      return { peakMb, samples, hwmMb, hwmReset };
+    },
+  };
+}

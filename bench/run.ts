@@ -1,0 +1,191 @@
+/**
+ * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...]`
+ *
+ * Starts the Kili emulator (dev controls on, demo seed) and the BFF as two separate processes on
+ * loopback, injects upstream latency, runs the five scenarios of the benchmark, prints each
+ * scenario's baseline, figure and ratio, writes bench/results/latest.{json,md,svg}, and ends
+ * stdout with exactly one JSON summary line. Progress goes to stderr.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bffClient, guarded, type BenchContext } from './context.js';
+import { EmulatorControl } from './emulator-control.js';
+import { closeHttp, gqlData, kiliHeaders } from './gql.js';
+import { freePort, readMemory, spawnService, waitForHttp, type Service } from './processes.js';
+import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
+import { runBulkMutation } from './scenarios/bulk-mutation.js';
+import { runEntityBatching } from './scenarios/entity-batching.js';
+import { runLargeRead } from './scenarios/large-read.js';
+import { memoryScenario } from './scenarios/memory.js';
+import { runProxyOverhead } from './scenarios/proxy-overhead.js';
+import type { BenchResults, ScenarioResult } from './types.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+/**
+ * Environment given to the BFF for the run. The bench measures the request path, so the
+ * response cache is off (every request reaches the upstream) and the per-credential upstream
+ * rate limit is raised above what 16 concurrent clients reach; logs are kept to warnings.
+ */
+export const BFF_BENCH_ENV: Readonly<Record<string, string>> = {
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+};
+
+interface Options {
+  quick: boolean;
+  latencyMs: number;
+  jitterMs: number;
+  only: Set<number>;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      latency: { type: 'string', default: '20' },
+      jitter: { type: 'string', default: '0' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4]\n',
+    );
+    process.exit(0);
+  }
+  const number = (name: string, raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new TypeError(`--${name} must be a non-negative number, got ${raw}`);
+    return n;
+  };
+  const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => number('only', s.trim())));
+  return { quick: values.quick ?? false, latencyMs: number('latency', values.latency ?? '20'), jitterMs: number('jitter', values.jitter ?? '0'), only };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+async function startServices(apiKey: string): Promise<{ emulator: Service; bff: Service; control: EmulatorControl; bffUrl: string }> {
+  const emulatorPort = await freePort();
+  const bffPort = await freePort();
+  const origin = `http://127.0.0.1:${emulatorPort}`;
+  log(`starting the emulator on ${origin}`);
+  const emulator = spawnService({
+    name: 'emulator',
+    entry: 'src/emulator/main.ts',
+    args: ['--port', String(emulatorPort), '--dev', '--seed', 'demo', '--api-key', apiKey],
+    env: { EMULATOR_API_KEY: apiKey },
+    cwd: ROOT,
+  });
+  const control = new EmulatorControl(origin, apiKey);
+  const emulatorMs = await waitForHttp(emulator, control.versionUrl);
+  log(`emulator ready in ${emulatorMs} ms (pid ${emulator.pid})`);
+
+  log(`starting the BFF on http://127.0.0.1:${bffPort}`);
+  const bff = spawnService({
+    name: 'bff',
+    entry: 'src/main.ts',
+    env: { ...BFF_BENCH_ENV, KILI_API_URL: control.graphqlUrl, PORT: String(bffPort), HOST: '127.0.0.1' },
+    cwd: ROOT,
+  });
+  const bffMs = await waitForHttp(bff, `http://127.0.0.1:${bffPort}/readyz`);
+  log(`BFF ready in ${bffMs} ms (pid ${bff.pid})`);
+  return { emulator, bff, control, bffUrl: `http://127.0.0.1:${bffPort}/graphql` };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const apiKey = `bench-${randomBytes(12).toString('hex')}`;
+  const services: Service[] = [];
+  const scenarios: ScenarioResult[] = [];
+  try {
+    const { emulator, bff, control: initial, bffUrl } = await startServices(apiKey);
+    services.push(emulator, bff);
+
+    // A clean demo seed; its admin key is the one we passed (or the emulator's own if it ignored ours).
+    const demo = await initial.reset('demo');
+    const adminKey = demo?.users.admin.apiKey ?? apiKey;
+    if (adminKey !== apiKey) log('the emulator did not take --api-key; using its demo admin key');
+    const control = new EmulatorControl(initial.origin, adminKey);
+    await gqlData(control.graphqlUrl, kiliHeaders(adminKey), '{ viewer { id email } }');
+    await control.setLatency(options.latencyMs, options.jitterMs);
+    log(`upstream latency ${options.latencyMs} ms${options.jitterMs ? ` ± ${options.jitterMs} ms` : ''}; mode ${options.quick ? 'quick' : 'full'}`);
+
+    const ctx: BenchContext = { quick: options.quick, latencyMs: options.latencyMs, emulator: control, bff: bffClient(bffUrl, bff.pid, adminKey), log };
+    const idleMb = readMemory(bff.pid)?.rssMb ?? null;
+
+    const plan: Array<[number, Pick<ScenarioResult, 'id' | 'title'>, (c: BenchContext) => Promise<ScenarioResult>]> = [
+      [1, { id: 'entityBatching', title: '1. Entity batching' }, runEntityBatching],
+      [2, { id: 'largeRead', title: '2. Large read' }, runLargeRead],
+      [3, { id: 'bulkMutation', title: '3. Bulk mutation' }, runBulkMutation],
+      [4, { id: 'proxyOverhead', title: '4. Proxy overhead' }, runProxyOverhead],
+    ];
+    for (const [n, base, run] of plan) {
+      if (!options.only.has(n)) continue;
+      log(`scenario ${base.title}`);
+      const t0 = Date.now();
+      const result = await guarded(ctx, base, () => run(ctx));
+      await control.clearRequests().catch(() => undefined);
+      scenarios.push(result);
+      process.stdout.write(renderScenarioText(result) + '\n');
+      log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    if (options.only.has(5)) {
+      const memory = memoryScenario(
+        ctx,
+        idleMb,
+        scenarios.find((s) => s.id === 'largeRead'),
+        scenarios.find((s) => s.id === 'proxyOverhead'),
+      );
+      scenarios.push(memory);
+      process.stdout.write(renderScenarioText(memory) + '\n');
+    }
+  } catch (error) {
+    log(`run aborted: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    await closeHttp();
+  }
+
+  const summary = buildSummary(scenarios);
+  const results: BenchResults = {
+    run: {
+      generatedAt: new Date().toISOString(),
+      mode: options.quick ? 'quick' : 'full',
+      latencyMs: options.latencyMs,
+      jitterMs: options.jitterMs,
+      node: process.versions.node,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      commit: gitCommit(),
+      durationS: (Date.now() - started) / 1000,
+    },
+    summary,
+    scenarios,
+  };
+  const paths = await writeResults(RESULTS_DIR, results);
+  process.stdout.write(`results: ${paths.map((p) => relative(process.cwd(), p)).join(', ')} (${results.run.durationS.toFixed(1)} s)\n`);
+  process.stdout.write(summaryLine(summary) + '\n');
+}
+
+await main();

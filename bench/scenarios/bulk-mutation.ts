@@ -1,0 +1,160 @@
+/**
+ * Scenario 3, bulk mutation: `updatePropertiesInAssets` on N assets (10,000; 2,000 in quick mode)
+ * through the BFF, against the SDK's way run directly on the upstream (sequential batches of 100,
+ * sleep 1 s, last-batch check: none for this method, reference §6.2). Reports wall times, upstream
+ * calls per asset, and checks every asset independently afterwards (priorities read back).
+ */
+import { projectWhere, sdkUpdatePropertiesInAssets } from '../baselines/sdk.js';
+import { countByRootField } from '../emulator-control.js';
+import { bffRaw, median, timed, type BenchContext } from '../context.js';
+import type { ScenarioResult } from '../types.js';
+
+const MUTATION = `mutation BulkUpdate($projectId: ID, $assets: [AssetPropertiesInput!]!) {
+  updatePropertiesInAssets(projectId: $projectId, assets: $assets) {
+    assetIds
+    batches
+    verified
+    warnings { code message field }
+  }
+}`;
+
+interface MutationResult {
+  assetIds: string[];
+  batches: number;
+  verified: boolean;
+  warnings: Array<{ code: string; message: string }>;
+}
+
+/** Reads every asset's priority directly (pages of 500, 8 at a time); resolves id → priority. */
+async function readPriorities(ctx: BenchContext, projectId: string, total: number): Promise<Map<string, unknown>> {
+  const execute = ctx.emulator.executor();
+  const query = 'query ($where: AssetWhere!, $first: PageSize!, $skip: Int!) {\n  data: assets(where: $where, skip: $skip, first: $first) {\n    id\n    priority\n  }\n}';
+  const skips: number[] = [];
+  for (let skip = 0; skip < total; skip += 500) skips.push(skip);
+  const out = new Map<string, unknown>();
+  for (let i = 0; i < skips.length; i += 8) {
+    const pages = await Promise.all(
+      skips.slice(i, i + 8).map((skip) => execute(query, { where: projectWhere(projectId), skip, first: 500 })),
+    );
+    for (const page of pages) for (const row of page['data'] as Array<{ id: string; priority: unknown }>) out.set(row.id, row.priority);
+  }
+  return out;
+}
+
+export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult> {
+  const { emulator } = ctx;
+  const size = ctx.quick ? 2000 : 10_000;
+  const reps = ctx.quick ? 1 : 2;
+  const projectId = await emulator.createProject('bench: bulk mutation');
+  const ids = await emulator.seed(projectId, size, 'mut-');
+  const execute = emulator.executor();
+  const notes: string[] = [];
+
+  // Warm-up: a 1-asset update on each side; not measured.
+  await sdkUpdatePropertiesInAssets(execute, { assetIds: ids.slice(0, 1), data: [{ priority: 0 }], sleep: async () => {} });
+  await bffRaw(ctx, MUTATION, { projectId, assets: [{ id: ids[0], priority: 0 }] });
+
+  const sdkTimes: number[] = [];
+  const bffTimes: number[] = [];
+  let sdkCalls = 0;
+  let bffCalls = 0;
+  let byRootField: Record<string, number> = {};
+  let last: MutationResult | null = null;
+  let lastPriority = 0;
+  let independentlyVerified = 0;
+  for (let rep = 0; rep < reps; rep += 1) {
+    const sdkPriority = 10 + rep * 2;
+    const bffPriority = sdkPriority + 1;
+    const sdk = await timed(() =>
+      sdkUpdatePropertiesInAssets(execute, { assetIds: ids, data: ids.map(() => ({ priority: sdkPriority })) }),
+    );
+    sdkTimes.push(sdk.ms);
+    sdkCalls = sdk.value.calls;
+    if (sdk.value.ids.length !== size) notes.push(`the SDK way updated ${sdk.value.ids.length} of ${size} assets.`);
+
+    const counted = await emulator.counting(() =>
+      timed(() => bffRaw<{ updatePropertiesInAssets: MutationResult }>(ctx, MUTATION, {
+        projectId,
+        assets: ids.map((id) => ({ id, priority: bffPriority })),
+      })),
+    );
+    const res = counted.value.value;
+    if (res.errors && res.errors.length > 0) {
+      const code = String(res.errors[0]?.extensions?.['code'] ?? '');
+      throw new Error(`BFF updatePropertiesInAssets failed: HTTP ${res.status} ${code}: ${res.errors[0]?.message ?? ''}`);
+    }
+    if (!res.data) throw new Error(`BFF updatePropertiesInAssets: HTTP ${res.status}, no data`);
+    bffTimes.push(counted.value.ms);
+    bffCalls = counted.requests.length;
+    byRootField = countByRootField(counted.requests);
+    last = res.data.updatePropertiesInAssets;
+    lastPriority = bffPriority;
+  }
+  if (!last) throw new Error('no run');
+
+  // Independent check, outside the timings: every asset carries the BFF's last value.
+  const priorities = await readPriorities(ctx, projectId, size);
+  independentlyVerified = ids.filter((id) => priorities.get(id) === lastPriority).length;
+  if (!last.verified) notes.push('the BFF answered verified: false.');
+  if (last.assetIds.length !== size) notes.push(`the BFF reported ${last.assetIds.length} of ${size} assets updated.`);
+  if (independentlyVerified !== size) notes.push(`read back directly: ${independentlyVerified} of ${size} assets carry the new priority.`);
+  if (last.warnings.length > 0) notes.push(`BFF warnings: ${last.warnings.map((w) => w.code).join(', ')}.`);
+
+  const oursMs = median(bffTimes);
+  const baselineMs = median(sdkTimes);
+  const speedup = baselineMs / oursMs;
+  const mutationCalls = byRootField['updatePropertiesInAssets'] ?? 0;
+  ctx.log(`  ${Math.round(baselineMs)} ms SDK (${sdkCalls} calls) vs ${Math.round(oursMs)} ms BFF (${bffCalls} calls, verified ${last.verified}): ${speedup.toFixed(2)}×`);
+  return {
+    id: 'bulkMutation',
+    title: '3. Bulk mutation',
+    sizes: `${size} assets${ctx.quick ? ' (quick mode; 10,000 in a full run)' : ''}, priority update; median of ${reps} run(s) each`,
+    rows: [
+      {
+        measure: `wall time, ${size} assets`,
+        baselineLabel: 'SDK way (sequential batches of 100 + sleep 1 s), direct',
+        baseline: baselineMs,
+        ours: oursMs,
+        unit: 'ms',
+        ratio: speedup,
+        ratioLabel: '×',
+        target: { op: '>=', value: 4 },
+        targetOn: 'ratio',
+      },
+      {
+        measure: 'upstream calls per asset (all, incl. verification)',
+        baselineLabel: 'SDK way',
+        baseline: sdkCalls / size,
+        ours: bffCalls / size,
+        unit: 'calls/asset',
+        ratio: bffCalls / sdkCalls,
+        ratioLabel: 'of baseline',
+      },
+      {
+        measure: 'assets verified (BFF verified flag, then read back directly)',
+        baselineLabel: 'assets updated',
+        baseline: size,
+        ours: last.verified ? independentlyVerified : 0,
+        unit: 'assets',
+        ratio: null,
+        ratioLabel: '',
+        target: { op: '==', value: size },
+        targetOn: 'ours',
+      },
+    ],
+    notes,
+    raw: {
+      projectId,
+      size,
+      sdkTimes,
+      bffTimes,
+      sdkCalls,
+      bffCalls,
+      bffByRootField: byRootField,
+      mutationBatchesUpstream: mutationCalls,
+      bffResult: { batches: last.batches, verified: last.verified, assetIds: last.assetIds.length, warnings: last.warnings },
+      independentlyVerified,
+    },
+    summary: { bulkMutationSpeedup: speedup },
+  };
+}

@@ -1,0 +1,95 @@
+/** Bench-internal: the shapes every scenario returns and the report renders. */
+
+export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory';
+
+/** A target a figure should reach (issue #5 "Targets"). */
+export interface Target {
+  op: '>=' | '<=' | '==' | '<';
+  value: number;
+}
+
+/** One line of the results table: a baseline, our figure, and how they compare. */
+export interface Row {
+  measure: string;
+  /** What the baseline is, e.g. "SDK algorithm, direct" or "ideal ⌈K/100⌉". */
+  baselineLabel: string;
+  baseline: number | null;
+  ours: number | null;
+  unit: string;
+  /** The comparison shown in the Ratio column (already computed; null when not applicable). */
+  ratio: number | null;
+  /** How `ratio` reads: "×" speedup (baseline / ours), "of baseline" (ours / baseline), "ms added". */
+  ratioLabel: string;
+  /** The target applies to `ratio` when `targetOn` is "ratio", to `ours` otherwise. */
+  target?: Target;
+  targetOn?: 'ratio' | 'ours';
+}
+
+export interface ScenarioResult {
+  id: ScenarioId;
+  title: string;
+  /** Sizes and durations actually used (quick mode shrinks some). */
+  sizes: string;
+  rows: Row[];
+  notes: string[];
+  /** Set when the scenario could not run to the end. */
+  error?: string;
+  /** Scenario-specific raw figures kept in latest.json. */
+  raw?: Record<string, unknown>;
+  /** This scenario's share of the final summary line. */
+  summary?: Partial<Summary>;
+}
+
+/** The one-line summary that ends stdout (issue #5 "Done when"). */
+export interface Summary {
+  entityBatching: { k: number; upstreamCalls: number | null; ideal: number };
+  largeReadSpeedup: number | null;
+  bulkMutationSpeedup: number | null;
+  proxyThroughputRatio: number | null;
+  proxyAddedP50Ms: number | null;
+  peakRssMb: number | null;
+}
+
+export interface RunInfo {
+  generatedAt: string;
+  mode: 'full' | 'quick';
+  latencyMs: number;
+  jitterMs: number;
+  node: string;
+  platform: string;
+  cpus: number;
+  commit: string | null;
+  durationS: number;
+}
+
+export interface BenchResults {
+  run: RunInfo;
+  summary: Summary;
+  scenarios: ScenarioResult[];
+}
+
+/** True when `value` meets `target`; null when there is nothing to judge. */
+export function meets(value: number | null, target: Target | undefined): boolean | null {
+  if (value === null || target === undefined || !Number.isFinite(value)) return null;
+  switch (target.op) {
+    case '>=':
+      return value >= target.value;
+    case '<=':
+      return value <= target.value;
+    case '<':
+      return value < target.value;
+    case '==':
+      return value === target.value;
+    default: {
+      const never: never = target.op;
+      throw new Error(`unknown target op ${String(never)}`);
+    }
+  }
+}
+
+/** Rounds for display and JSON: 2 decimals under 100, 1 decimal above. */
+export function round(value: number, digits?: number): number {
+  const d = digits ?? (Math.abs(value) >= 100 ? 1 : 2);
+  const f = 10 ** d;
+  return Math.round(value * f) / f;
+}
