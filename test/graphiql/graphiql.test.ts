@@ -1,0 +1,176 @@
+/**
+ * Offline GraphiQL, end to end: the built assets (scripts/build-graphiql.mjs, run here when
+ * public/graphiql/ is missing), the router (src/http/graphiql.ts) over real HTTP, and a real
+ * Chromium that loads the page, runs an `assets` query and must never leave 127.0.0.1.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, ConsoleMessage, Request as PwRequest } from 'playwright-core';
+import { startGraphiqlTarget } from './target.js';
+import type { GraphiqlTarget } from './target.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const ASSETS_DIR = join(ROOT, 'public', 'graphiql');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+interface Manifest {
+  script: string;
+  style: string;
+  workers: Record<'editor' | 'json' | 'graphql', string>;
+}
+
+let target: GraphiqlTarget;
+let manifest: Manifest;
+
+beforeAll(async () => {
+  if (!existsSync(join(ASSETS_DIR, 'manifest.json'))) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-graphiql.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  }
+  target = await startGraphiqlTarget();
+  manifest = JSON.parse(readFileSync(join(ASSETS_DIR, 'manifest.json'), 'utf8')) as Manifest;
+});
+
+afterAll(async () => {
+  await target?.close();
+});
+
+describe('graphiqlRouter over HTTP', () => {
+  it('serves the page to browsers with a strict CSP and the config as inert JSON', async () => {
+    const res = await fetch(`${target.origin}${target.endpoint}`, { headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    const html = await res.text();
+    expect(html).toContain(`src="/graphiql/${manifest.script}"`);
+    expect(html).toContain(`href="/graphiql/${manifest.style}"`);
+    const config = /<script type="application\/json" id="graphiql-config">(.*?)<\/script>/s.exec(html)?.[1];
+    expect(JSON.parse(config ?? 'null')).toMatchObject({
+      endpoint: '/graphql',
+      headers: { Authorization: `X-API-Key: ${target.apiKey}` },
+    });
+    expect(html.match(/<script/g)).toHaveLength(2); // the JSON block and the app module, nothing inline
+  });
+
+  it('leaves GraphQL GET and POST requests to Apollo', async () => {
+    const get = await fetch(`${target.origin}${target.endpoint}?query=${encodeURIComponent('{__typename}')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
+    const post = await fetch(`${target.origin}${target.endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/html, application/json' },
+      body: JSON.stringify({ query: '{__typename}' }),
+    });
+    expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('serves assets precompressed and cacheable forever, and nothing outside the build', async () => {
+    const url = `${target.origin}/graphiql/${manifest.script}`;
+    for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', null]] as const) {
+      const res = await fetch(url, { headers: { 'accept-encoding': accept } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('vary')).toMatch(/Accept-Encoding/i);
+      await res.arrayBuffer();
+    }
+    for (const path of ['/graphiql/nope.js', '/graphiql/%2e%2e/package.json', `/graphiql/${manifest.script}.br`]) {
+      expect((await fetch(`${target.origin}${path}`)).status).toBe(404);
+    }
+  });
+
+  it('answers 503 with the build command when the assets are missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'graphiql-empty-'));
+    const bare = await startGraphiqlTarget({ assetsDir: empty });
+    try {
+      const res = await fetch(`${bare.origin}${bare.endpoint}`, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain('npm run build');
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GraphiQL in Chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('runs an assets query offline, with its Monaco workers loaded from the BFF', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const failures: string[] = [];
+    const problems: string[] = [];
+    const offsite: string[] = [];
+    // Anything not for this origin is recorded and never sent.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${target.origin}/`)) return route.continue();
+      offsite.push(url);
+      return route.abort('blockedbyclient');
+    });
+    context.on('request', (req: PwRequest) => requests.push(req.url()));
+    context.on('requestfailed', (req: PwRequest) => failures.push(`${req.url()}: ${req.failure()?.errorText}`));
+    context.on('response', (res) => {
+      if (res.status() >= 400) failures.push(`${res.url()}: HTTP ${res.status()}`);
+    });
+    page.on('console', (msg: ConsoleMessage) => {
+      if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(msg.text());
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+
+    await page.goto(`${target.origin}${target.endpoint}`);
+    const queryEditor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await queryEditor.waitFor({ state: 'visible' });
+    // Replace the default operation with our own, then run it with the keyboard shortcut.
+    await queryEditor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    // One line: Monaco would auto-indent and auto-close braces after each inserted newline.
+    await page.keyboard.insertText(`query RunFromTest { assets(projectId: "${target.projectId}", first: 1) { id } }`);
+    // GraphiQL parses the operation (and names the tab after it) asynchronously: run it only then.
+    await page.locator('.graphiql-tab-active', { hasText: 'RunFromTest' }).waitFor();
+    await page.keyboard.press('ControlOrMeta+Enter');
+
+    const response = page.locator('.graphiql-response');
+    await expect.poll(() => response.innerText(), { timeout: 30_000 }).toContain(target.expectedAssetId);
+    // GraphQL workers start lazily; wait until all three have been created.
+    await expect.poll(() => page.workers().map((w) => w.url()).sort(), { timeout: 30_000 }).toEqual(
+      Object.values(manifest.workers).map((file) => `${target.origin}/graphiql/${file}`).sort(),
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'graphiql.png') });
+    await context.close();
+
+    expect(offsite).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(`${target.origin}/`) && !/^(data|blob):/.test(url))).toEqual([]);
+    expect(requests).toContain(`${target.origin}/graphiql/${manifest.style}`);
+    expect(requests.some((url) => url.startsWith(`${target.origin}/graphiql/fonts/`))).toBe(true);
+    expect(target.authorizations).toContain(`X-API-Key: ${target.apiKey}`); // the pre-filled header is sent
+    expect(failures).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
