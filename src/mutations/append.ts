@@ -1,0 +1,129 @@
+/**
+ * The append pipeline (internal): validate → classify → skip existing external ids
+ * (`filterExistingAssets`, 1000 per call) → assign client ids → batches of 100 (uploads, then
+ * `appendManyAssets`) → verify the ids exist → report.
+ *
+ * Retry safety (DESIGN §7): `appendManyAssets` is not idempotent, so the upstream client never
+ * resends it. When a batch's outcome is unknown (`extensions.outcomeUnknown`), this stage asks
+ * `filterExistingAssets` which of the batch's external ids are stored and resends only the others
+ * (same client ids), at most `appendResends` times.
+ */
+import type { MutationUpstream } from './ports.js';
+import type { AppendArgs } from './inputs.js';
+import type { MutationOutcome, MutationSettings, MutationWarning } from './types.js';
+import type { AppendDraft, AppendRow } from './append-prepare.js';
+import type { PipelineDeps } from './pipeline.js';
+import { badUserInput } from '../errors/index.js';
+import { chunk, listForMessage } from './chunk.js';
+import { BatchFailure, dispatchBatches, dispatchError } from './dispatch.js';
+import { appendData, classify, needsInputType, validateAppend } from './append-prepare.js';
+import { existsProbe } from './checks.js';
+import { newAssetId } from './ids.js';
+import { emptyOutcome, toBatches } from './pipeline.js';
+import { mapLimited } from './read.js';
+import { uploadRows } from './upload.js';
+import { systemClock, verifyAll } from './verify.js';
+
+export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<MutationOutcome> {
+  const { upstream, settings } = deps;
+  const clock = deps.clock ?? systemClock;
+  const { projectId } = args;
+  const validated = validateAppend(args);
+  if (validated.kind === 'empty') return emptyOutcome(projectId, [validated.warning]);
+  const warnings = [...validated.warnings];
+  let inputType = null;
+  if (needsInputType(validated.value)) {
+    inputType = await upstream.projectInputType(projectId);
+    if (inputType === null) throw badUserInput('projectId', `Project ${projectId} does not exist or you do not have access to it.`);
+  }
+  const rows = validated.value.map((draft) => classify(draft, newAssetId(), inputType));
+  const existing = await existingExternalIds(upstream, projectId, validated.value, settings);
+  if (existing.size > 0) {
+    warnings.push({
+      code: 'EXISTING_EXTERNAL_IDS_SKIPPED',
+      field: 'assets.externalId',
+      message: `${existing.size} input asset(s) were skipped because their external id already exists in the project: ${listForMessage([...existing])}.`,
+    });
+  }
+  const toCreate = rows.filter((r) => !existing.has(r.externalId));
+  if (toCreate.length === 0) return emptyOutcome(projectId, warnings);
+  const rowById = new Map(toCreate.map((r) => [r.id, r]));
+  const batches = toBatches(
+    toCreate.map((r) => r.id),
+    settings.batchSize,
+    (ids) => ids.map((id) => rowById.get(id) as AppendRow),
+  );
+  const report = await dispatchBatches(batches, settings.concurrency, async (batch) => {
+    await uploadRows(upstream, projectId, batch.payload, settings, clock);
+    await sendAppendBatch(upstream, projectId, batch.payload, settings);
+    return { projectId };
+  });
+  if (report.failedBatch !== null) throw dispatchError(report);
+  const ids = toCreate.map((r) => r.id);
+  const verified = args.waitUntilAvailability !== false;
+  if (verified) await verifyAll(ids, existsProbe({ upstream, settings, projectId }), settings, clock);
+  else warnings.push(unverifiedWarning());
+  return { projectId, assetIds: ids, batches: report.sent, verified, warnings };
+}
+
+/** The given (not generated) external ids that already exist upstream. */
+async function existingExternalIds(
+  upstream: MutationUpstream,
+  projectId: string,
+  drafts: readonly AppendDraft[],
+  settings: MutationSettings,
+): Promise<Set<string>> {
+  const given = drafts.filter((d) => d.externalIdGiven).map((d) => d.externalId);
+  const found = await mapLimited(chunk(given, settings.filterExistingChunkSize), settings.concurrency, (part) =>
+    upstream.filterExistingAssets(projectId, part),
+  );
+  return new Set(found.flat());
+}
+
+/**
+ * Sends one batch; on an unknown outcome, resends only the rows not found upstream. Rejects with
+ * `BatchFailure` carrying the ids known to be stored when the batch ends half-applied.
+ */
+export async function sendAppendBatch(
+  upstream: MutationUpstream,
+  projectId: string,
+  rows: readonly AppendRow[],
+  settings: MutationSettings,
+): Promise<void> {
+  let pending = [...rows];
+  const stored: string[] = [];
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await upstream.appendManyAssets(projectId, appendData(pending));
+      return;
+    } catch (error) {
+      // A resend may fail because the previous attempt landed after all: re-check then too.
+      if (!isOutcomeUnknown(error) && attempt === 0) throw new BatchFailure(error, stored);
+      let found: Set<string>;
+      try {
+        found = new Set(await upstream.filterExistingAssets(projectId, pending.map((r) => r.externalId)));
+      } catch {
+        throw new BatchFailure(error, stored);
+      }
+      stored.push(...pending.filter((r) => found.has(r.externalId)).map((r) => r.id));
+      pending = pending.filter((r) => !found.has(r.externalId));
+      if (pending.length === 0) return;
+      if (!isOutcomeUnknown(error) || attempt >= settings.appendResends) throw new BatchFailure(error, stored);
+    }
+  }
+}
+
+/** True for an upstream error whose mutation may or may not have been applied. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
+  return extensions?.outcomeUnknown === true;
+}
+
+function unverifiedWarning(): MutationWarning {
+  return {
+    code: 'NOT_VERIFIED',
+    field: 'waitUntilAvailability',
+    message: 'waitUntilAvailability is false: the upstream accepted the assets, but their availability was not checked.',
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Stage 4, dispatch (internal): sends batches with bounded concurrency (p-limit,
+ * MUTATION_CONCURRENCY) and, like DataLoader, gives every batch its own outcome. The first failure
+ * stops batches that have not started yet (the SDK stops at the first error too, reference §6.1);
+ * batches already in flight finish and count as applied when they succeed. Never rejects: failures
+ * are data, turned into `PARTIAL_FAILURE` (or the upstream error when nothing was applied) by
+ * `dispatchError`.
+ */
+import pLimit from 'p-limit';
+import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
+
+export interface Batch<P> {
+  /** 0-based position of the batch. */
+  index: number;
+  /** The assets the batch acts on, in input order. */
+  ids: string[];
+  payload: P;
+}
+
+/** What a successful batch reports: the project it touched when upstream says so. */
+export interface BatchAck {
+  projectId: string | null;
+}
+
+export type BatchOutcome =
+  | { kind: 'applied'; ack: BatchAck }
+  | { kind: 'failed'; error: unknown; appliedIds: string[] }
+  | { kind: 'notSent' };
+
+/**
+ * Thrown by a batch sender when part of its batch is known to be applied (e.g. an append batch
+ * whose resend failed after `filterExistingAssets` found some of its assets stored).
+ */
+export class BatchFailure extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly appliedIds: string[],
+  ) {
+    super('batch failed');
+    this.name = 'BatchFailure';
+  }
+}
+
+export interface DispatchReport {
+  /** Batches actually sent upstream. */
+  sent: number;
+  outcomes: BatchOutcome[];
+  applied: string[];
+  failed: string[];
+  /** Index of the first failed batch, or null when every batch was applied. */
+  failedBatch: number | null;
+  /** The error of `failedBatch`. */
+  error: unknown;
+}
+
+export async function dispatchBatches<P>(
+  batches: readonly Batch<P>[],
+  concurrency: number,
+  send: (batch: Batch<P>) => Promise<BatchAck>,
+): Promise<DispatchReport> {
+  const limit = pLimit(Math.max(1, concurrency));
+  let stopped = false;
+  let sent = 0;
+  const outcomes = await Promise.all(
+    batches.map((batch) =>
+      limit(async (): Promise<BatchOutcome> => {
+        if (stopped) return { kind: 'notSent' };
+        sent += 1;
+        try {
+          return { kind: 'applied', ack: await send(batch) };
+        } catch (error) {
+          stopped = true;
+          if (error instanceof BatchFailure) return { kind: 'failed', error: error.error, appliedIds: error.appliedIds };
+          return { kind: 'failed', error, appliedIds: [] };
+        }
+      }),
+    ),
+  );
+  const report: DispatchReport = { sent, outcomes, applied: [], failed: [], failedBatch: null, error: undefined };
+  outcomes.forEach((outcome, i) => {
+    const ids = batches[i]?.ids ?? [];
+    switch (outcome.kind) {
+      case 'applied':
+        report.applied.push(...ids);
+        break;
+      case 'failed': {
+        if (report.failedBatch === null) {
+          report.failedBatch = i;
+          report.error = outcome.error;
+        }
+        const applied = new Set(outcome.appliedIds);
+        report.applied.push(...ids.filter((id) => applied.has(id)));
+        report.failed.push(...ids.filter((id) => !applied.has(id)));
+        break;
+      }
+      case 'notSent':
+        report.failed.push(...ids);
+        break;
+      default:
+        outcome satisfies never;
+    }
+  });
+  return report;
+}
+
+/**
+ * The error for a report with a failed batch: `PARTIAL_FAILURE` when some assets were applied,
+ * otherwise the upstream error itself (nothing changed, so the client may simply retry).
+ */
+export function dispatchError(report: DispatchReport): BffError {
+  const cause = report.error;
+  const causeCode = isBffError(cause) ? cause.code : BffErrorCode.UPSTREAM_ERROR;
+  if (report.applied.length === 0) {
+    return isBffError(cause) ? cause : new BffError(BffErrorCode.UPSTREAM_ERROR, 'The upstream API failed; nothing was changed.');
+  }
+  const total = report.applied.length + report.failed.length;
+  return new BffError(
+    BffErrorCode.PARTIAL_FAILURE,
+    `${report.applied.length} of ${total} assets were changed; batch ${report.failedBatch} failed (${causeCode}) and the rest was not applied.`,
+    {
+      appliedAssetIds: report.applied,
+      failedAssetIds: report.failed,
+      failedBatch: report.failedBatch ?? 0,
+      causeCode,
+    },
+  );
+}

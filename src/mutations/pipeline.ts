@@ -1,0 +1,103 @@
+/**
+ * The update, external-id change and id-list pipelines (internal):
+ * `validate → resolve ids → chunk (100) → dispatch → verify → report`. Each function resolves
+ * with the stored part of `AssetMutationResult` or rejects with a `BffError`.
+ */
+import type { AssetData, MutationUpstream } from './ports.js';
+import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
+import type { IdListKind, MutationKind, MutationOutcome, MutationSettings, MutationWarning } from './types.js';
+import type { Clock } from './verify.js';
+import type { RefItem, Validated } from './validate.js';
+import { assertNever } from '../errors/index.js';
+import { chunk, listForMessage } from './chunk.js';
+import { type Batch, dispatchBatches, dispatchError } from './dispatch.js';
+import { idListProbe, readBackProbe } from './checks.js';
+import { assertDistinct, resolveRefs } from './resolve.js';
+import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
+import { systemClock, verifyAll } from './verify.js';
+
+export interface PipelineDeps {
+  upstream: MutationUpstream;
+  settings: MutationSettings;
+  clock?: Clock;
+}
+
+export function emptyOutcome(projectId: string | null, warnings: MutationWarning[]): MutationOutcome {
+  return { projectId, assetIds: [], batches: 0, verified: true, warnings };
+}
+
+/** delete / addToReview / sendBackToQueue. */
+export async function runIdList(kind: IdListKind, args: IdListArgs, deps: PipelineDeps): Promise<MutationOutcome> {
+  const { upstream, settings } = deps;
+  const validated = validateIdList(kind, args);
+  if (validated.kind === 'empty') return emptyOutcome(args.projectId ?? null, [validated.warning]);
+  const ids = await resolveRefs(upstream, args.projectId ?? null, validated.value, settings);
+  const send = (batch: Batch<null>) => sendIdList(kind, upstream, batch.ids).then((projectId) => ({ projectId }));
+  const report = await dispatchBatches(toBatches(ids, settings.batchSize, () => null), settings.concurrency, send);
+  if (report.failedBatch !== null) throw dispatchError(report);
+  const acked = report.outcomes.flatMap((o) => (o.kind === 'applied' && o.ack.projectId ? [o.ack.projectId] : []));
+  const projectId = args.projectId ?? acked[0] ?? null;
+  const result = await verifyAll(ids, idListProbe(kind, { upstream, settings, projectId }), settings, deps.clock ?? systemClock);
+  const warnings = [...validated.warnings];
+  const skipped = new Set(result.skipped);
+  if (skipped.size > 0) {
+    warnings.push({
+      code: 'UNLABELED_ASSETS_IGNORED',
+      field: args.assetIds ? 'assetIds' : 'externalIds',
+      message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage([...skipped])}.`,
+    });
+  }
+  return { projectId, assetIds: ids.filter((id) => !skipped.has(id)), batches: report.sent, verified: true, warnings };
+}
+
+function sendIdList(kind: IdListKind, upstream: MutationUpstream, ids: string[]): Promise<string | null> {
+  switch (kind) {
+    case 'deleteManyFromDataset':
+      return upstream.deleteManyFromDataset(ids);
+    case 'addToReview':
+      return upstream.addAllLabeledAssetsToReview(ids);
+    case 'sendBackToQueue':
+      return upstream.sendBackAssetsToQueue(ids);
+    default:
+      return assertNever(kind, 'mutation kind');
+  }
+}
+
+/** updatePropertiesInAssets / changeAssetExternalIds: both send `updatePropertiesInAssets`. */
+export async function runUpdate(
+  kind: Extract<MutationKind, 'updatePropertiesInAssets' | 'changeAssetExternalIds'>,
+  args: UpdateArgs | ChangeExternalIdsArgs,
+  deps: PipelineDeps,
+): Promise<MutationOutcome> {
+  const { upstream, settings } = deps;
+  let validated: Validated<RefItem[]>;
+  switch (kind) {
+    case 'updatePropertiesInAssets':
+      validated = validateUpdate(args as UpdateArgs);
+      break;
+    case 'changeAssetExternalIds':
+      validated = validateChangeExternalIds(args as ChangeExternalIdsArgs);
+      break;
+    default:
+      return assertNever(kind, 'mutation kind');
+  }
+  const projectId = args.projectId ?? null;
+  if (validated.kind === 'empty') return emptyOutcome(projectId, [validated.warning]);
+  const items = validated.value;
+  const ids = await resolveRefs(upstream, projectId, items.map((i) => i.ref), settings);
+  assertDistinct(ids);
+  const dataById = new Map<string, AssetData>(ids.map((id, i) => [id, (items[i] as RefItem).data]));
+  const batches = toBatches(ids, settings.batchSize, (part) => part.map((id) => dataById.get(id) as AssetData));
+  const report = await dispatchBatches(batches, settings.concurrency, async (batch) => {
+    await upstream.updatePropertiesInAssets(batch.ids, batch.payload);
+    return { projectId };
+  });
+  if (report.failedBatch !== null) throw dispatchError(report);
+  await verifyAll(ids, readBackProbe(dataById, { upstream, settings, projectId }), settings, deps.clock ?? systemClock);
+  return { projectId, assetIds: ids, batches: report.sent, verified: true, warnings: validated.warnings };
+}
+
+/** Cuts ids into batches of `size`, building each batch's payload. */
+export function toBatches<P>(ids: readonly string[], size: number, payload: (ids: string[]) => P): Batch<P>[] {
+  return chunk(ids, size).map((part, index) => ({ index, ids: part, payload: payload(part) }));
+}
