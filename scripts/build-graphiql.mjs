@@ -102,10 +102,25 @@ async function buildApp(workers) {
   let script;
   let style;
   let fontCount = 0;
+  // Font files esbuild copied (url() to a file) are renamed by content hash like the extracted
+  // ones, so a font both inlined and referenced by some package is stored once.
+  const renamed = new Map();
   for (const file of result.outputFiles) {
     const name = relative(workDir, file.path).split('\\').join('/');
+    if (!/\.(js|css)$/.test(name)) {
+      const target = `fonts/${shortHash(file.contents)}${name.slice(name.lastIndexOf('.'))}`;
+      renamed.set(name, target);
+      await mkdir(join(workDir, 'fonts'), { recursive: true });
+      await writeFile(join(workDir, target), file.contents);
+    }
+  }
+  for (const file of result.outputFiles) {
+    const name = relative(workDir, file.path).split('\\').join('/');
+    if (renamed.has(name)) continue;
     if (name.endsWith('.css')) {
-      const extracted = await extractFonts(file.text);
+      let css = file.text;
+      for (const [from, to] of renamed) css = css.split(from).join(to);
+      const extracted = await extractFonts(css);
       fontCount += extracted.fontCount;
       style = `app-${shortHash(extracted.css)}.css`;
       await writeFile(join(workDir, style), extracted.css);
