@@ -18,6 +18,11 @@ export type Scalars = {
   PageSize: { input: number; output: number; }
 };
 
+export type Annotation = {
+  __typename?: 'Annotation';
+  id: Scalars['ID']['output'];
+};
+
 export type ApiKey = {
   __typename?: 'ApiKey';
   createdAt: Scalars['DateTime']['output'];
@@ -44,8 +49,21 @@ export type AppendManyAssetsData = {
   statusArray?: InputMaybe<Array<InputMaybe<AssetStatus>>>;
 };
 
+/** Parallel arrays, one entry per asset to create (video files, frames, multi-layer images). */
+export type AppendManyFramesToDatasetAsynchronouslyData = {
+  contentArray?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  externalIDArray?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  idArray?: InputMaybe<Array<InputMaybe<Scalars['ID']['input']>>>;
+  jsonContentArray?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  jsonMetadataArray?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /** Per asset, a list of layer objects `{url, name, isBaseLayer}`. */
+  multiLayerContentArray?: InputMaybe<Array<InputMaybe<Scalars['JSON']['input']>>>;
+  uploadType?: InputMaybe<UploadType>;
+};
+
 export type Asset = {
   __typename?: 'Asset';
+  assetProjectModels: Array<AssetProjectModel>;
   consensusMark?: Maybe<Scalars['Float']['output']>;
   content: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -100,6 +118,13 @@ export type AssetData = {
   toBeLabeledBy?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
 };
 
+export type AssetProjectModel = {
+  __typename?: 'AssetProjectModel';
+  configuration?: Maybe<Scalars['JSON']['output']>;
+  id: Scalars['ID']['output'];
+  projectModelId: Scalars['ID']['output'];
+};
+
 export type AssetStatus =
   | 'LABELED'
   | 'ONGOING'
@@ -135,6 +160,18 @@ export type AssetWhere = {
   stepStatusNotIn?: InputMaybe<Array<StatusInStep>>;
   updatedAtGte?: InputMaybe<Scalars['String']['input']>;
   updatedAtLte?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ChatItem = {
+  __typename?: 'ChatItem';
+  content?: Maybe<Scalars['String']['output']>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  externalId?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  modelId?: Maybe<Scalars['ID']['output']>;
+  modelName?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  role?: Maybe<Scalars['String']['output']>;
 };
 
 export type Comment = {
@@ -177,6 +214,7 @@ export type InputType =
 
 export type Issue = {
   __typename?: 'Issue';
+  assetId: Scalars['ID']['output'];
   comments: Array<Comment>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
@@ -201,16 +239,21 @@ export type IssueWhere = {
 
 export type Label = {
   __typename?: 'Label';
+  annotations: Array<Annotation>;
   assetId: Scalars['ID']['output'];
   author?: Maybe<User>;
   authorId?: Maybe<Scalars['ID']['output']>;
+  chatItems: Array<ChatItem>;
   consensusMark?: Maybe<Scalars['Float']['output']>;
   createdAt: Scalars['DateTime']['output'];
   honeypotMark?: Maybe<Scalars['Float']['output']>;
   id: Scalars['ID']['output'];
   inferenceMark?: Maybe<Scalars['Float']['output']>;
   isHoneypot: Scalars['Boolean']['output'];
+  isLastForStep: Scalars['Boolean']['output'];
+  isLatestDefaultLabelForUser: Scalars['Boolean']['output'];
   isLatestLabelForUser: Scalars['Boolean']['output'];
+  isLatestReviewLabelForUser: Scalars['Boolean']['output'];
   isSentBackToQueue: Scalars['Boolean']['output'];
   /** JSON-encoded annotations; never null. */
   jsonResponse: Scalars['String']['output'];
@@ -219,8 +262,12 @@ export type Label = {
   labelType: LabelType;
   modelName?: Maybe<Scalars['String']['output']>;
   numberOfAnnotations: Scalars['Int']['output'];
+  readPermissionsFromProject: Scalars['Boolean']['output'];
+  reviewScore?: Maybe<Scalars['Float']['output']>;
   secondsToLabel?: Maybe<Scalars['Float']['output']>;
+  totalSecondsToLabel?: Maybe<Scalars['Float']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
 };
 
 export type LabelType =
@@ -260,12 +307,20 @@ export type Mutation = {
   addAllLabeledAssetsToReview?: Maybe<Project>;
   /** Creates one asset per array position; returns them in input order. */
   appendManyAssets: Array<Asset>;
+  /** Creates the assets (synchronously in this emulator); returns the notification that tracks the import. */
+  appendManyFramesToDatasetAsynchronously?: Maybe<Notification>;
+  /** Adds the given users (ids or emails) to the assignees of the matching assets. */
+  assignAssetsToLabelers: Array<Asset>;
   /** Creates a project owned by the caller (ADMIN role). */
   createProject: Project;
   /** Deletes the matching assets; returns their project. */
   deleteManyFromDataset?: Maybe<Project>;
   /** Sends matching assets back to the labeling queue (ONGOING). */
   sendBackAssetsToQueue?: Maybe<Project>;
+  /** Marks or unmarks one asset (by id or external id) as used for consensus; returns the value set. */
+  setAssetConsensus?: Maybe<Scalars['Boolean']['output']>;
+  skipAsset?: Maybe<Asset>;
+  unskipAsset?: Maybe<Scalars['Boolean']['output']>;
   /** Updates `where[i]` with `data[i]`; null fields leave values unchanged. */
   updatePropertiesInAssets: Array<Asset>;
 };
@@ -279,6 +334,18 @@ export type MutationAddAllLabeledAssetsToReviewArgs = {
 export type MutationAppendManyAssetsArgs = {
   data: AppendManyAssetsData;
   where: ProjectWhere;
+};
+
+
+export type MutationAppendManyFramesToDatasetAsynchronouslyArgs = {
+  data: AppendManyFramesToDatasetAsynchronouslyData;
+  where: ProjectWhere;
+};
+
+
+export type MutationAssignAssetsToLabelersArgs = {
+  userIds: Array<Scalars['String']['input']>;
+  where: AssetWhere;
 };
 
 
@@ -297,9 +364,50 @@ export type MutationSendBackAssetsToQueueArgs = {
 };
 
 
+export type MutationSetAssetConsensusArgs = {
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  isConsensus: Scalars['Boolean']['input'];
+  projectId: Scalars['ID']['input'];
+};
+
+
+export type MutationSkipAssetArgs = {
+  reason: Scalars['String']['input'];
+  where: AssetWhere;
+};
+
+
+export type MutationUnskipAssetArgs = {
+  assetId: Scalars['ID']['input'];
+  projectId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdatePropertiesInAssetsArgs = {
   data: Array<AssetData>;
   where: Array<AssetWhere>;
+};
+
+export type Notification = {
+  __typename?: 'Notification';
+  createdAt: Scalars['DateTime']['output'];
+  hasBeenSeen: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+  status: NotificationStatus;
+  userID: Scalars['ID']['output'];
+};
+
+export type NotificationStatus =
+  | 'FAILURE'
+  | 'PENDING'
+  | 'SUCCESS';
+
+export type NotificationWhere = {
+  hasBeenSeen?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  userID?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Organization = {
@@ -378,12 +486,14 @@ export type Query = {
   assets: Array<Asset>;
   /** Number of assets matching `where`. */
   countAssets: Scalars['Int']['output'];
+  countNotifications: Scalars['Int']['output'];
   countOrganizations: Scalars['Int']['output'];
   countProjects: Scalars['Int']['output'];
   /** Signed URLs, in input order, to which the bytes of each path can be `PUT`. */
   createUploadBucketSignedUrls: Array<Scalars['String']['output']>;
   /** The given external ids that already exist in the project. */
   filterExistingAssets: Array<Scalars['String']['output']>;
+  notifications: Array<Notification>;
   organizations: Array<Organization>;
   projects: Array<Project>;
   /** The authenticated user. */
@@ -410,6 +520,11 @@ export type QueryCountAssetsArgs = {
 };
 
 
+export type QueryCountNotificationsArgs = {
+  where: NotificationWhere;
+};
+
+
 export type QueryCountOrganizationsArgs = {
   where: OrganizationWhere;
 };
@@ -428,6 +543,13 @@ export type QueryCreateUploadBucketSignedUrlsArgs = {
 export type QueryFilterExistingAssetsArgs = {
   externalIDs: Array<Scalars['String']['input']>;
   projectID: Scalars['ID']['input'];
+};
+
+
+export type QueryNotificationsArgs = {
+  first?: InputMaybe<Scalars['PageSize']['input']>;
+  skip?: InputMaybe<Scalars['Int']['input']>;
+  where: NotificationWhere;
 };
 
 
@@ -462,6 +584,11 @@ export type StatusInStep =
   | 'REDO'
   | 'SKIPPED'
   | 'TO_DO';
+
+export type UploadType =
+  | 'FRAME_VIDEO'
+  | 'GEO_SATELLITE'
+  | 'NATIVE_VIDEO';
 
 export type User = {
   __typename?: 'User';
@@ -555,14 +682,18 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Annotation: ResolverTypeWrapper<Partial<Annotation>>;
   ApiKey: ResolverTypeWrapper<Partial<ApiKey>>;
   ApiKeyWhere: ResolverTypeWrapper<Partial<ApiKeyWhere>>;
   AppendManyAssetsData: ResolverTypeWrapper<Partial<AppendManyAssetsData>>;
+  AppendManyFramesToDatasetAsynchronouslyData: ResolverTypeWrapper<Partial<AppendManyFramesToDatasetAsynchronouslyData>>;
   Asset: ResolverTypeWrapper<Partial<Asset>>;
   AssetData: ResolverTypeWrapper<Partial<AssetData>>;
+  AssetProjectModel: ResolverTypeWrapper<Partial<AssetProjectModel>>;
   AssetStatus: ResolverTypeWrapper<Partial<AssetStatus>>;
   AssetWhere: ResolverTypeWrapper<Partial<AssetWhere>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
+  ChatItem: ResolverTypeWrapper<Partial<ChatItem>>;
   Comment: ResolverTypeWrapper<Partial<Comment>>;
   CreateProjectData: ResolverTypeWrapper<Partial<CreateProjectData>>;
   CurrentStep: ResolverTypeWrapper<Partial<CurrentStep>>;
@@ -582,6 +713,9 @@ export type ResolversTypes = ResolversObject<{
   LabelWhere: ResolverTypeWrapper<Partial<LabelWhere>>;
   License: ResolverTypeWrapper<Partial<License>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Notification: ResolverTypeWrapper<Partial<Notification>>;
+  NotificationStatus: ResolverTypeWrapper<Partial<NotificationStatus>>;
+  NotificationWhere: ResolverTypeWrapper<Partial<NotificationWhere>>;
   Organization: ResolverTypeWrapper<Partial<Organization>>;
   OrganizationWhere: ResolverTypeWrapper<Partial<OrganizationWhere>>;
   PageResolution: ResolverTypeWrapper<Partial<PageResolution>>;
@@ -597,6 +731,7 @@ export type ResolversTypes = ResolversObject<{
   ResolutionInput: ResolverTypeWrapper<Partial<ResolutionInput>>;
   StatusInStep: ResolverTypeWrapper<Partial<StatusInStep>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  UploadType: ResolverTypeWrapper<Partial<UploadType>>;
   User: ResolverTypeWrapper<Partial<User>>;
   UserWhere: ResolverTypeWrapper<Partial<UserWhere>>;
   WorkflowVersion: ResolverTypeWrapper<Partial<WorkflowVersion>>;
@@ -604,13 +739,17 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Annotation: Partial<Annotation>;
   ApiKey: Partial<ApiKey>;
   ApiKeyWhere: Partial<ApiKeyWhere>;
   AppendManyAssetsData: Partial<AppendManyAssetsData>;
+  AppendManyFramesToDatasetAsynchronouslyData: Partial<AppendManyFramesToDatasetAsynchronouslyData>;
   Asset: Partial<Asset>;
   AssetData: Partial<AssetData>;
+  AssetProjectModel: Partial<AssetProjectModel>;
   AssetWhere: Partial<AssetWhere>;
   Boolean: Partial<Scalars['Boolean']['output']>;
+  ChatItem: Partial<ChatItem>;
   Comment: Partial<Comment>;
   CreateProjectData: Partial<CreateProjectData>;
   CurrentStep: Partial<CurrentStep>;
@@ -626,6 +765,8 @@ export type ResolversParentTypes = ResolversObject<{
   LabelWhere: Partial<LabelWhere>;
   License: Partial<License>;
   Mutation: Record<PropertyKey, never>;
+  Notification: Partial<Notification>;
+  NotificationWhere: Partial<NotificationWhere>;
   Organization: Partial<Organization>;
   OrganizationWhere: Partial<OrganizationWhere>;
   PageResolution: Partial<PageResolution>;
@@ -643,6 +784,10 @@ export type ResolversParentTypes = ResolversObject<{
   UserWhere: Partial<UserWhere>;
 }>;
 
+export type AnnotationResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Annotation'] = ResolversParentTypes['Annotation']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type ApiKeyResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiryDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -651,6 +796,7 @@ export type ApiKeyResolvers<ContextType = unknown, ParentType extends ResolversP
 }>;
 
 export type AssetResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = ResolversObject<{
+  assetProjectModels?: Resolver<Array<ResolversTypes['AssetProjectModel']>, ParentType, ContextType>;
   consensusMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -681,6 +827,23 @@ export type AssetResolvers<ContextType = unknown, ParentType extends ResolversPa
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type AssetProjectModelResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['AssetProjectModel'] = ResolversParentTypes['AssetProjectModel']> = ResolversObject<{
+  configuration?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projectModelId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ChatItemResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['ChatItem'] = ResolversParentTypes['ChatItem']> = ResolversObject<{
+  content?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  modelId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  modelName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type CommentResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -701,6 +864,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type IssueResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Issue'] = ResolversParentTypes['Issue']> = ResolversObject<{
+  assetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   comments?: Resolver<Array<ResolversTypes['Comment']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -713,16 +877,21 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type LabelResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Label'] = ResolversParentTypes['Label']> = ResolversObject<{
+  annotations?: Resolver<Array<ResolversTypes['Annotation']>, ParentType, ContextType>;
   assetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   authorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  chatItems?: Resolver<Array<ResolversTypes['ChatItem']>, ParentType, ContextType>;
   consensusMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   honeypotMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inferenceMark?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   isHoneypot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isLastForStep?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isLatestDefaultLabelForUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isLatestLabelForUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isLatestReviewLabelForUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isSentBackToQueue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   jsonResponse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   jsonResponseUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -730,8 +899,12 @@ export type LabelResolvers<ContextType = unknown, ParentType extends ResolversPa
   labelType?: Resolver<ResolversTypes['LabelType'], ParentType, ContextType>;
   modelName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   numberOfAnnotations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  readPermissionsFromProject?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reviewScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   secondsToLabel?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  totalSecondsToLabel?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type LicenseResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['License'] = ResolversParentTypes['License']> = ResolversObject<{
@@ -741,10 +914,24 @@ export type LicenseResolvers<ContextType = unknown, ParentType extends Resolvers
 export type MutationResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addAllLabeledAssetsToReview?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<MutationAddAllLabeledAssetsToReviewArgs, 'where'>>;
   appendManyAssets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<MutationAppendManyAssetsArgs, 'data' | 'where'>>;
+  appendManyFramesToDatasetAsynchronously?: Resolver<Maybe<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<MutationAppendManyFramesToDatasetAsynchronouslyArgs, 'data' | 'where'>>;
+  assignAssetsToLabelers?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<MutationAssignAssetsToLabelersArgs, 'userIds' | 'where'>>;
   createProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'data'>>;
   deleteManyFromDataset?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<MutationDeleteManyFromDatasetArgs, 'where'>>;
   sendBackAssetsToQueue?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<MutationSendBackAssetsToQueueArgs, 'where'>>;
+  setAssetConsensus?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationSetAssetConsensusArgs, 'isConsensus' | 'projectId'>>;
+  skipAsset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<MutationSkipAssetArgs, 'reason' | 'where'>>;
+  unskipAsset?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationUnskipAssetArgs, 'assetId' | 'projectId'>>;
   updatePropertiesInAssets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<MutationUpdatePropertiesInAssetsArgs, 'data' | 'where'>>;
+}>;
+
+export type NotificationResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hasBeenSeen?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
+  userID?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type OrganizationResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = ResolversObject<{
@@ -794,10 +981,12 @@ export type QueryResolvers<ContextType = unknown, ParentType extends ResolversPa
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'where'>>;
   assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<QueryAssetsArgs, 'where'>>;
   countAssets?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryCountAssetsArgs, 'where'>>;
+  countNotifications?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryCountNotificationsArgs, 'where'>>;
   countOrganizations?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryCountOrganizationsArgs, 'where'>>;
   countProjects?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryCountProjectsArgs, 'where'>>;
   createUploadBucketSignedUrls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, Partial<QueryCreateUploadBucketSignedUrlsArgs>>;
   filterExistingAssets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryFilterExistingAssetsArgs, 'externalIDs' | 'projectID'>>;
+  notifications?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'where'>>;
   organizations?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'where'>>;
   projects?: Resolver<Array<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectsArgs, 'where'>>;
   viewer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
@@ -817,8 +1006,11 @@ export type UserResolvers<ContextType = unknown, ParentType extends ResolversPar
 }>;
 
 export type Resolvers<ContextType = unknown> = ResolversObject<{
+  Annotation?: AnnotationResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   Asset?: AssetResolvers<ContextType>;
+  AssetProjectModel?: AssetProjectModelResolvers<ContextType>;
+  ChatItem?: ChatItemResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
   CurrentStep?: CurrentStepResolvers<ContextType>;
   DataConnection?: DataConnectionResolvers<ContextType>;
@@ -828,6 +1020,7 @@ export type Resolvers<ContextType = unknown> = ResolversObject<{
   Label?: LabelResolvers<ContextType>;
   License?: LicenseResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageResolution?: PageResolutionResolvers<ContextType>;
   PageSize?: GraphQLScalarType;

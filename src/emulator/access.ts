@@ -1,0 +1,49 @@
+/**
+ * Emulator internals: visibility checks shared by the mutations. A user sees only the projects
+ * they are a member of; other projects and their assets behave as if they did not exist.
+ */
+import type { AssetWhere } from '../__generated__/kili-upstream.js';
+import type { Row } from './db.js';
+import type { EmuContext } from './context.js';
+import { memberships, projectById } from './context.js';
+import { matchIds } from './assets.js';
+import { notFound } from './errors.js';
+import { explicitIds } from './where.js';
+
+/** The project, when the caller is a member; NOT_FOUND otherwise. */
+export function requireProject(ctx: EmuContext, id: string | null | undefined): Row {
+  const project = id ? projectById(ctx, id) : null;
+  if (!project || !memberships(ctx).has(id as string)) {
+    throw notFound(`project ID: ${id ?? ''}. The project does not exist or you do not have access to it.`);
+  }
+  return project;
+}
+
+/** Assets matching `where`; NOT_FOUND when an id it names is not a visible asset. */
+export function targets(ctx: EmuContext, where: AssetWhere): { id: string; project_id: string }[] {
+  const ids = explicitIds(where);
+  if (ids.length > 0) {
+    const found = new Set(ctx.store.all<{ id: string }>(
+      'SELECT a.id FROM assets a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.project_id IN (SELECT project_id FROM project_users WHERE user_id = ?)',
+      JSON.stringify(ids), ctx.user.id,
+    ).map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw notFound(`Assets not found: ${missing.join(', ')}`, { missingIds: missing });
+  }
+  return matchIds(ctx, where);
+}
+
+/** Resolves user ids or emails to user ids (NOT_FOUND for unknown ones). */
+export function userIds(ctx: EmuContext, refs: readonly (string | null)[]): string[] {
+  const wanted = refs.filter((r): r is string => r != null);
+  const rows = ctx.store.all<{ id: string; email: string }>(
+    'SELECT id, email FROM users WHERE id IN (SELECT value FROM json_each(?)) OR email IN (SELECT value FROM json_each(?))',
+    JSON.stringify(wanted), JSON.stringify(wanted),
+  );
+  return wanted.map((ref) => {
+    const u = rows.find((r) => r.id === ref || r.email === ref);
+    if (!u) throw notFound(`User not found: ${ref}`);
+    return u.id;
+  });
+}
+

@@ -1,0 +1,47 @@
+/**
+ * Emulator internals: id generation (cuid-like, monotonic), timestamps and small JSON helpers.
+ * Ids generated in one process sort in creation order, so `ORDER BY created_at, id` keeps the
+ * insertion order of a batch whose assets share one timestamp.
+ */
+import { randomBytes } from 'node:crypto';
+
+let counter = 0;
+let lastMs = 0;
+const fingerprint = (process.pid % 1_679_616).toString(36).padStart(4, '0');
+
+/** A 25-character cuid-like id (`c` + time + counter + fingerprint + random), monotonic per process. */
+export function newId(): string {
+  const ms = Math.max(Date.now(), lastMs);
+  if (ms !== lastMs) lastMs = ms;
+  counter = (counter + 1) % 1_679_616;
+  if (counter === 0) lastMs += 1; // counter wrapped: move to the next millisecond to stay ordered
+  const rand = randomBytes(6).readUIntBE(0, 6).toString(36).padStart(8, '0').slice(-8);
+  return `c${lastMs.toString(36).padStart(8, '0')}${counter.toString(36).padStart(4, '0')}${fingerprint}${rand}`;
+}
+
+/** Current time as ISO-8601 with milliseconds and `Z`. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Parses JSON, returning `fallback` when the text is not valid JSON. */
+export function parseJsonOr<T>(text: string | null | undefined, fallback: T): T {
+  if (text == null || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** SQLite has no boolean: map JS values to bindable ones. */
+export function sqlValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
