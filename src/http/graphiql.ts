@@ -140,6 +140,7 @@ export function graphiqlRouter(options: GraphiqlRouterOptions): Router {
 
   router.get(endpoint, (req, res, next) => {
     if (req.accepts(GRAPHQL_TYPES) !== 'text/html') return next();
+    res.vary('Accept');
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     const manifest = loadManifest();
     if (!manifest) {
