@@ -64,12 +64,12 @@ export async function withIdempotency(
     if (running.hash !== hash) throw reusedKey();
     return running.promise;
   }
-  const stored = asRecord(await store.get(storeKey));
-  if (stored) {
-    if (stored.bodyHash !== hash) throw reusedKey();
-    return stored.outcome;
-  }
   const promise = (async () => {
+    const stored = asRecord(await store.get(storeKey));
+    if (stored) {
+      if (stored.bodyHash !== hash) throw reusedKey();
+      return stored.outcome;
+    }
     const outcome = await run();
     await store.set(storeKey, { v: 1, bodyHash: hash, outcome } satisfies StoredRecord, ttlMs);
     return outcome;

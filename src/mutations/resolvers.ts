@@ -1,0 +1,80 @@
+/**
+ * GraphQL resolvers of the six public mutations (DESIGN §3) and of `AssetMutationResult.assets`.
+ * Thin: each builds the pipeline's dependencies from the request context, applies the
+ * `Idempotency-Key` replay, and runs its pipeline. Merged into the executable schema by
+ * src/schema/.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import type {
+  MutationAddToReviewArgs,
+  MutationAppendManyToDatasetArgs,
+  MutationChangeAssetExternalIdsArgs,
+  MutationDeleteManyFromDatasetArgs,
+  MutationSendBackToQueueArgs,
+  MutationUpdatePropertiesInAssetsArgs,
+} from '../__generated__/bff.js';
+import type { BffContext } from '../context.js';
+import type { UpstreamAsset } from '../upstream/assets.js';
+import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
+import type { IdListKind, MutationKind, MutationOutcome } from './types.js';
+import type { PipelineDeps } from './pipeline.js';
+import { requireCredential } from '../loaders/index.js';
+import { assetSelection } from '../upstream/projection.js';
+import { runAppend } from './append.js';
+import { bodyHash, withIdempotency } from './idempotency.js';
+import { runIdList, runUpdate } from './pipeline.js';
+import { settingsFromConfig } from './settings.js';
+import { createMutationUpstream } from './upstream.js';
+
+/**
+ * Runs one mutation: UNAUTHENTICATED before anything else without a credential; with an
+ * `Idempotency-Key`, a repeat (same credential, key, field and arguments) replays the result.
+ */
+async function execute(
+  kind: MutationKind,
+  args: object,
+  ctx: BffContext,
+  info: GraphQLResolveInfo,
+  run: (deps: PipelineDeps) => Promise<MutationOutcome>,
+): Promise<ResultParent> {
+  const credential = requireCredential(ctx.credential);
+  const settings = settingsFromConfig(ctx.config);
+  const go = () => run({ upstream: createMutationUpstream(ctx), settings });
+  if (!ctx.idempotencyKey) return { ...(await go()), kind };
+  const scope = { credentialHash: credential.hash, key: ctx.idempotencyKey, responseKey: String(info.path.key) };
+  const outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, go);
+  return { ...outcome, kind };
+}
+
+/** The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from. */
+export type ResultParent = MutationOutcome & { kind: MutationKind };
+
+const idList =
+  <A extends IdListArgs>(kind: IdListKind) =>
+  (_: unknown, args: A, ctx: BffContext, info: GraphQLResolveInfo) =>
+    execute(kind, args, ctx, info, (deps) => runIdList(kind, args, deps));
+
+export const mutationResolvers = {
+  Mutation: {
+    appendManyToDataset: (_: unknown, args: MutationAppendManyToDatasetArgs & AppendArgs, ctx: BffContext, info: GraphQLResolveInfo) =>
+      execute('appendManyToDataset', args, ctx, info, (deps) => runAppend(args, deps)),
+    updatePropertiesInAssets: (_: unknown, args: MutationUpdatePropertiesInAssetsArgs & UpdateArgs, ctx: BffContext, info: GraphQLResolveInfo) =>
+      execute('updatePropertiesInAssets', args, ctx, info, (deps) => runUpdate('updatePropertiesInAssets', args, deps)),
+    changeAssetExternalIds: (_: unknown, args: MutationChangeAssetExternalIdsArgs & ChangeExternalIdsArgs, ctx: BffContext, info: GraphQLResolveInfo) =>
+      execute('changeAssetExternalIds', args, ctx, info, (deps) => runUpdate('changeAssetExternalIds', args, deps)),
+    deleteManyFromDataset: idList<MutationDeleteManyFromDatasetArgs & IdListArgs>('deleteManyFromDataset'),
+    addToReview: idList<MutationAddToReviewArgs & IdListArgs>('addToReview'),
+    sendBackToQueue: idList<MutationSendBackToQueueArgs & IdListArgs>('sendBackToQueue'),
+  },
+  AssetMutationResult: {
+    /** Resolved through the by-id loader only when selected; never after a delete. */
+    assets: async (parent: ResultParent, _: unknown, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset[]> => {
+      if (parent.assetIds.length === 0 || parent.kind === 'deleteManyFromDataset') return [];
+      ctx.loaders.wantAssetFields(assetSelection(info));
+      const rows = await ctx.loaders.assetById.loadMany(parent.assetIds);
+      const failed = rows.find((r): r is Error => r instanceof Error);
+      if (failed) throw failed;
+      return rows.filter((r): r is UpstreamAsset => r !== null);
+    },
+  },
+};
