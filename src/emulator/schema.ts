@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, GraphQLObjectType, GraphQLScalarType, Kind, buildSchema, type GraphQLFieldResolver, type GraphQLSchema, type ValueNode } from 'graphql';
 import { queryResolvers, typeResolvers } from './resolvers.js';
 import { mutationResolvers } from './mutations.js';
 import { extraMutationResolvers } from './mutationsExtra.js';
@@ -68,14 +67,33 @@ const DateTime = new GraphQLScalarType({
   parseLiteral: (ast) => (ast.kind === Kind.STRING ? ast.value : null),
 });
 
+type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<never, never>>>;
+
+/**
+ * Builds the schema with graphql-js itself and attaches resolvers and scalar behaviour in place
+ * (one `graphql` module instance: @graphql-tools' CJS build would load a second one under Vite).
+ */
 export function buildEmulatorSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: SCHEMA_SDL,
-    resolvers: {
-      PageSize, JSON: JSONScalar, DateTime,
-      Query: queryResolvers,
-      Mutation: { ...mutationResolvers, ...extraMutationResolvers },
-      ...typeResolvers,
-    },
-  });
+  const schema = buildSchema(SCHEMA_SDL);
+  for (const scalar of [PageSize, JSONScalar, DateTime]) {
+    const target = schema.getType(scalar.name);
+    if (!(target instanceof GraphQLScalarType)) throw new Error(`Scalar ${scalar.name} missing from the SDL`);
+    Object.assign(target, { serialize: scalar.serialize, parseValue: scalar.parseValue, parseLiteral: scalar.parseLiteral });
+  }
+  const resolvers: ResolverMap = {
+    Query: queryResolvers as unknown as ResolverMap[string],
+    Mutation: { ...mutationResolvers, ...extraMutationResolvers } as unknown as ResolverMap[string],
+    ...(typeResolvers as unknown as ResolverMap),
+  };
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    const type = schema.getType(typeName);
+    if (!(type instanceof GraphQLObjectType)) throw new Error(`Type ${typeName} missing from the SDL`);
+    const defined = type.getFields();
+    for (const [fieldName, resolve] of Object.entries(fields)) {
+      const field = defined[fieldName];
+      if (!field) throw new Error(`Field ${typeName}.${fieldName} missing from the SDL`);
+      field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
+    }
+  }
+  return schema;
 }

@@ -76,7 +76,7 @@ function seedAsset(store: Store, p: (typeof PROJECTS)[keyof typeof PROJECTS], i:
   if (k === 9) label(1, c.admin, 'DEFAULT');
   if (i % 4 === 0) store.run('INSERT INTO asset_assignees (asset_id, user_id) VALUES (?, ?)', id, c.labeler);
   if (i % 6 === 1) store.run('INSERT INTO asset_assignees (asset_id, user_id) VALUES (?, ?)', id, c.reviewer);
-  const issue = i % 15 === 0 ? ['ISSUE', 'OPEN'] : i % 15 === 7 ? ['QUESTION', 'OPEN'] : i % 45 === 22 ? ['ISSUE', 'SOLVED'] : i % 45 === 37 ? ['QUESTION', 'CANCELLED'] : null;
+  const issue = i % 15 === 0 ? ['ISSUE', 'OPEN'] : i % 15 === 7 ? ['QUESTION', 'OPEN'] : i % 45 === 20 ? ['ISSUE', 'SOLVED'] : i % 45 === 38 ? ['QUESTION', 'CANCELLED'] : null;
   if (issue) {
     const issueId = `${id}-issue`;
     store.run('INSERT INTO issues (id, asset_id, project_id, type, status, created_at, author_id) VALUES (?, ?, ?, ?, ?, ?, ?)', issueId, id, p.id, issue[0], issue[1], hoursAfter(createdAt, 2), c.reviewer);
