@@ -1,0 +1,162 @@
+/**
+ * Configuration, read from the environment ONCE at start-up (DESIGN §10). Every key is checked
+ * here and a bad value throws a `TypeError` naming the key, so nothing downstream deals with
+ * `undefined` or strings.
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** HTTP port of the BFF. @default 4000 (0 = ephemeral) */
+  PORT: number;
+  /** Interface to listen on. @default '0.0.0.0' */
+  HOST: string;
+  /** Upstream Kili GraphQL endpoint. null = no upstream configured (main.ts starts the emulator). */
+  KILI_API_URL: string | null;
+  /** `redis://…` shares APQ, response and idempotency caches between replicas; null = in memory. */
+  CACHE_URL: string | null;
+  /** Largest `first` accepted by `assets`. @default 10000 */
+  MAX_PAGE_SIZE: number;
+  /** Upstream page size (the SDK's QUERY_BATCH_SIZE). @default 100 */
+  QUERY_BATCH_SIZE: number;
+  /** Upstream pages fetched at once for one `assets` field. @default 8 */
+  PAGE_CONCURRENCY: number;
+  /** Timeout of one upstream HTTP attempt, ms. @default 15000 */
+  UPSTREAM_TIMEOUT_MS: number;
+  /** Total time budget of one upstream call including retries, ms. @default 30000 */
+  UPSTREAM_DEADLINE_MS: number;
+  /** Retries after the first attempt (queries and idempotent mutations). @default 4 */
+  UPSTREAM_RETRIES: number;
+  /** First backoff delay, ms (doubles each retry, full jitter). @default 100 */
+  UPSTREAM_BACKOFF_MS: number;
+  /** Keep-alive connections to the upstream. @default 32 */
+  UPSTREAM_CONNECTIONS: number;
+  /** Upstream calls per credential per minute. @default 500 (the SDK's limit) */
+  RATE_LIMIT_PER_MINUTE: number;
+  /** Upstream mutation batches in flight per mutation. @default 4 */
+  MUTATION_CONCURRENCY: number;
+  /** Deadline of a mutation's read-back verification, ms. @default 30000 */
+  VERIFY_DEADLINE_MS: number;
+  /** Response cache TTL, ms; 0 disables it. @default 0 */
+  RESPONSE_CACHE_TTL_MS: number;
+  /** Allowed browser origins; empty = same origin only, ['*'] = any. @default [] */
+  CORS_ORIGINS: string[];
+  /** Schema introspection (GraphiQL needs it). @default true */
+  INTROSPECTION: boolean;
+  /** @default 'info' */
+  LOG_LEVEL: LogLevel;
+  /** Key of the HMAC that hashes credentials for cache keys, rate limits and logs. @default random per process */
+  HASH_SECRET: string;
+  /** Largest request body. @default '1mb' */
+  BODY_LIMIT: string;
+  /** Query depth limit. @default 12 */
+  MAX_DEPTH: number;
+  /** Aliases per operation (1000 `asset(id:)` lookups must fit). @default 2000 */
+  MAX_ALIASES: number;
+  /** graphql-armor cost limit. @default 100000 */
+  MAX_COST: number;
+  /** Tokens per document. @default 100000 */
+  MAX_TOKENS: number;
+  /** Time given to in-flight requests on shutdown, ms. @default 10000 */
+  SHUTDOWN_GRACE_MS: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function raw(env: Env, key: string): string | undefined {
+  const value = env[key];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = raw(env, key);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new TypeError(`Config ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const value = raw(env, key)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new TypeError(`Config ${key} must be a boolean (true/false), got ${JSON.stringify(value)}`);
+}
+
+function url(env: Env, key: string, protocols: string[]): string | null {
+  const value = raw(env, key);
+  if (value === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new TypeError(`Config ${key} must be a URL, got ${JSON.stringify(value)}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new TypeError(`Config ${key} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);
+  }
+  return value;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env): LogLevel {
+  const value = raw(env, 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new TypeError(`Config LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as LogLevel;
+}
+
+function bodyLimit(env: Env): string {
+  const value = raw(env, 'BODY_LIMIT') ?? '1mb';
+  if (!/^\d+(b|kb|mb)$/i.test(value)) {
+    throw new TypeError(`Config BODY_LIMIT must look like 512kb or 1mb, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function randomSecret(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
+}
+
+/** Reads and checks every key; throws `TypeError` naming the first bad key. Pure apart from the default HASH_SECRET. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const config: Config = {
+    PORT: int(env, 'PORT', 4000, 0, 65535),
+    HOST: raw(env, 'HOST') ?? '0.0.0.0',
+    KILI_API_URL: url(env, 'KILI_API_URL', ['http:', 'https:']),
+    CACHE_URL: url(env, 'CACHE_URL', ['redis:', 'rediss:', 'memory:']),
+    MAX_PAGE_SIZE: int(env, 'MAX_PAGE_SIZE', 10_000, 1),
+    QUERY_BATCH_SIZE: int(env, 'QUERY_BATCH_SIZE', 100, 1, 500),
+    PAGE_CONCURRENCY: int(env, 'PAGE_CONCURRENCY', 8, 1, 64),
+    UPSTREAM_TIMEOUT_MS: int(env, 'UPSTREAM_TIMEOUT_MS', 15_000, 1),
+    UPSTREAM_DEADLINE_MS: int(env, 'UPSTREAM_DEADLINE_MS', 30_000, 1),
+    UPSTREAM_RETRIES: int(env, 'UPSTREAM_RETRIES', 4, 0, 20),
+    UPSTREAM_BACKOFF_MS: int(env, 'UPSTREAM_BACKOFF_MS', 100, 0),
+    UPSTREAM_CONNECTIONS: int(env, 'UPSTREAM_CONNECTIONS', 32, 1, 1024),
+    RATE_LIMIT_PER_MINUTE: int(env, 'RATE_LIMIT_PER_MINUTE', 500, 1),
+    MUTATION_CONCURRENCY: int(env, 'MUTATION_CONCURRENCY', 4, 1, 64),
+    VERIFY_DEADLINE_MS: int(env, 'VERIFY_DEADLINE_MS', 30_000, 0),
+    RESPONSE_CACHE_TTL_MS: int(env, 'RESPONSE_CACHE_TTL_MS', 0, 0),
+    CORS_ORIGINS: (raw(env, 'CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    INTROSPECTION: bool(env, 'INTROSPECTION', true),
+    LOG_LEVEL: logLevel(env),
+    HASH_SECRET: raw(env, 'HASH_SECRET') ?? randomSecret(),
+    BODY_LIMIT: bodyLimit(env),
+    MAX_DEPTH: int(env, 'MAX_DEPTH', 12, 1),
+    MAX_ALIASES: int(env, 'MAX_ALIASES', 2000, 1),
+    MAX_COST: int(env, 'MAX_COST', 100_000, 1),
+    MAX_TOKENS: int(env, 'MAX_TOKENS', 100_000, 1),
+    SHUTDOWN_GRACE_MS: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+  };
+  if (config.UPSTREAM_DEADLINE_MS < config.UPSTREAM_TIMEOUT_MS) {
+    throw new TypeError(
+      `Config UPSTREAM_DEADLINE_MS (${config.UPSTREAM_DEADLINE_MS}) must be at least UPSTREAM_TIMEOUT_MS (${config.UPSTREAM_TIMEOUT_MS})`,
+    );
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,91 @@
+/**
+ * The express application: request ids, health and readiness, metrics, CORS, body limit, the
+ * offline GraphiQL page and Apollo at /graphql. Assembler: wiring only.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import type { BffCache } from '../cache/index.js';
+import type { Config } from '../config.js';
+import { createContext, type BffContext } from '../context.js';
+import { registry } from '../metrics.js';
+import { parseCredential } from '../upstream/credential.js';
+import type { UpstreamClient } from '../upstream/client.js';
+import { graphiqlRouter } from './graphiql.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  apollo: ApolloServer<BffContext>;
+  upstream: UpstreamClient;
+  cache: BffCache;
+  /** Resolves true when the upstream answers HTTP at all. */
+  isUpstreamReachable: () => Promise<boolean>;
+  graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function requestIdOf(req: Request): string {
+  const given = req.get('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    const id = requestIdOf(req);
+    res.locals.requestId = id;
+    res.setHeader('x-request-id', id);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = await deps.isUpstreamReachable().catch(() => false);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'upstream unreachable' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  if (config.CORS_ORIGINS.length > 0) {
+    const origin = config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS;
+    app.use('/graphql', cors({ origin, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'idempotency-key', 'apollo-require-preflight', 'x-request-id'] }));
+  }
+
+  // Browsers asking for HTML get GraphiQL; every other request falls through to Apollo.
+  app.use(graphiqlRouter({ endpoint: '/graphql', ...deps.graphiql }));
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.BODY_LIMIT }),
+    expressMiddleware(deps.apollo, {
+      context: async ({ req, res }) =>
+        createContext({
+          requestId: String(res.locals.requestId),
+          credential: parseCredential(req.headers, config.HASH_SECRET),
+          upstream: deps.upstream,
+          config,
+          cache: deps.cache,
+          idempotencyKey: req.get('idempotency-key') ?? null,
+        }),
+    }),
+  );
+
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message = status === 413 ? `Request body larger than ${config.BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Unexpected error.';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,54 @@
+/**
+ * Apollo `formatError` (DESIGN §3 "Errors"): errors raised on purpose keep their code and details;
+ * GraphQL request errors (syntax, validation, variables) keep Apollo's codes; everything else is
+ * masked as INTERNAL_SERVER_ERROR with no message, stack or upstream text. Never throws.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { isBffError } from '../errors/index.js';
+import { DateInputError } from '../schema/scalars.js';
+
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+function rootCause(error: unknown): unknown {
+  let current = unwrapResolverError(error);
+  for (let i = 0; i < 5; i++) {
+    const next = (current as { originalError?: unknown } | null)?.originalError;
+    if (!next || next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+function withoutStack(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { stacktrace: _stacktrace, exception: _exception, http: _http, ...rest } = extensions ?? {};
+  return rest;
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  try {
+    const cause = rootCause(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const unwrapped = unwrapResolverError(error);
+    if (isBffError(unwrapped)) return { ...base, message: unwrapped.message, extensions: withoutStack({ ...unwrapped.extensions }) };
+    if (isBffError(cause)) return { ...base, message: cause.message, extensions: withoutStack({ ...cause.extensions }) };
+    if (cause instanceof DateInputError) {
+      const fromVariable = /got invalid value .*? at "([^"]+)"/.exec(formatted.message)?.[1] ?? /^Variable "\$([^"]+)"/.exec(formatted.message)?.[1];
+      const field = (formatted.extensions?.field as string | undefined) ?? fromVariable;
+      return { ...base, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { ...base, extensions: withoutStack(formatted.extensions) };
+    return { message: 'Unexpected error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  } catch {
+    return { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Per-request DataLoaders (DESIGN §6), created by the context factory and never shared between
+ * requests or credentials. The fields fetched for assets are the union of what the batched
+ * callers asked for (`wantAssetFields`), so one upstream call serves aliases with different
+ * selections.
+ */
+import DataLoader from 'dataloader';
+import { BffError, BffErrorCode } from '../errors/index.js';
+import type { Credential, UpstreamClient } from '../upstream/client.js';
+import { fetchAssetPage, type UpstreamAsset, type UpstreamScope } from '../upstream/assets.js';
+import { coversSelection, FULL_ASSET_SELECTION, mergeSelections, type Selection } from '../upstream/projection.js';
+
+export interface ExternalIdKey {
+  projectId: string;
+  externalId: string;
+}
+
+export interface Loaders {
+  /** Asset by id (null when not found or not visible); at most `batchSize` ids per upstream call. */
+  assetById: DataLoader<string, UpstreamAsset | null>;
+  /** EVERY asset id carrying that external id in the project ([] when none); one project per upstream call. */
+  assetIdByExternalId: DataLoader<ExternalIdKey, string[], string>;
+  /**
+   * Adds fields that `assetById` must fetch from now on. When they are not already covered, cached
+   * assets are forgotten so that later loads fetch them. With no call at all, every field is fetched.
+   */
+  wantAssetFields(selection: Selection): void;
+  /** `wantAssetFields(selection)` then `assetById.load(id)`. */
+  loadAsset(id: string, selection?: Selection): Promise<UpstreamAsset | null>;
+}
+
+export interface LoaderScope {
+  upstream: UpstreamClient;
+  credential: Credential | null;
+  signal?: AbortSignal;
+}
+
+export function requireCredential(credential: Credential | null): Credential {
+  if (!credential) {
+    throw new BffError(
+      BffErrorCode.UNAUTHENTICATED,
+      'Send your Kili API key: `Authorization: X-API-Key: <key>`, `Authorization: Bearer <key>` or `X-API-Key: <key>`.',
+    );
+  }
+  return credential;
+}
+
+export function createLoaders(scope: LoaderScope, batchSize = 100): Loaders {
+  let wanted: Selection | null = null;
+  const upstreamScope = (): UpstreamScope => ({ upstream: scope.upstream, credential: requireCredential(scope.credential), signal: scope.signal });
+
+  const assetById = new DataLoader<string, UpstreamAsset | null>(
+    async (ids) => {
+      const selection = wanted ?? FULL_ASSET_SELECTION;
+      const rows = await fetchAssetPage(upstreamScope(), { idIn: [...ids] }, selection, ids.length, 0);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { maxBatchSize: batchSize },
+  );
+
+  const assetIdByExternalId = new DataLoader<ExternalIdKey, string[], string>(
+    async (keys) => {
+      const byProject = new Map<string, Set<string>>();
+      for (const key of keys) byProject.set(key.projectId, (byProject.get(key.projectId) ?? new Set()).add(key.externalId));
+      const found = new Map<string, string[]>();
+      await Promise.all(
+        [...byProject].map(async ([projectId, externalIds]) => {
+          const where = { project: { id: projectId }, externalIdStrictlyIn: [...externalIds], label: {}, issue: {} };
+          // Several assets may share an external id: page until a short page.
+          for (let skip = 0; ; skip += batchSize) {
+            const rows = await fetchAssetPage(upstreamScope(), where, { id: true, externalId: true }, batchSize, skip);
+            for (const row of rows) {
+              const key = `${projectId}\u0000${String(row.externalId)}`;
+              found.set(key, [...(found.get(key) ?? []), row.id]);
+            }
+            if (rows.length < batchSize) break;
+          }
+        }),
+      );
+      return keys.map((key) => found.get(`${key.projectId}\u0000${key.externalId}`) ?? []);
+    },
+    { maxBatchSize: batchSize, cacheKeyFn: (key) => `${key.projectId}\u0000${key.externalId}` },
+  );
+
+  const wantAssetFields = (selection: Selection) => {
+    if (wanted && coversSelection(wanted, selection)) return;
+    const hadCache = wanted !== null;
+    wanted = wanted ? mergeSelections(wanted, selection) : mergeSelections({ id: true }, selection);
+    if (hadCache) assetById.clearAll();
+  };
+
+  return {
+    assetById,
+    assetIdByExternalId,
+    wantAssetFields,
+    loadAsset: (id, selection) => {
+      if (selection) wantAssetFields(selection);
+      return assetById.load(id);
+    },
+  };
+}

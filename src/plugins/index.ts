@@ -1,0 +1,43 @@
+/**
+ * The ordered list of Apollo plugins and validation rules (one place, STYLE §7): limits first,
+ * then request-shaping plugins, then observability.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ValidationRule } from 'graphql';
+import type { Config } from '../config.js';
+import type { BffContext } from '../context.js';
+import type { Logger } from '../log.js';
+import { bffPluginInputFieldNames } from './inputFieldNames.js';
+import { bffPluginObservability } from './observability.js';
+import { bffPluginWarnings } from './warnings.js';
+
+export interface PluginSet {
+  plugins: ApolloServerPlugin<BffContext>[];
+  validationRules: ValidationRule[];
+}
+
+export function bffPlugins(config: Readonly<Config>, logger: Logger, extra: ApolloServerPlugin<BffContext>[] = []): PluginSet {
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
+    maxAliases: { n: config.MAX_ALIASES },
+    costLimit: { maxCost: config.MAX_COST, ignoreIntrospection: true },
+    maxTokens: { n: config.MAX_TOKENS },
+    maxDirectives: { n: 50 },
+    // Suggestions ("Did you mean …?") reveal nothing that introspection does not already show.
+    blockFieldSuggestion: { enabled: !config.INTROSPECTION },
+  }).protect();
+  return {
+    plugins: [
+      // Apollo's default landing page loads Sandbox from a CDN; GraphiQL is served by the BFF itself.
+      ApolloServerPluginLandingPageDisabled(),
+      ...(armor.plugins as ApolloServerPlugin<BffContext>[]),
+      bffPluginInputFieldNames() as ApolloServerPlugin<BffContext>,
+      bffPluginWarnings(),
+      bffPluginObservability(logger),
+      ...extra,
+    ],
+    validationRules: armor.validationRules,
+  };
+}

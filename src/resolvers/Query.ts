@@ -1,0 +1,60 @@
+/**
+ * Internal. Resolvers of the public queries (DESIGN §3): thin — validate, translate filters,
+ * then call the loaders or the paginated upstream read with the client's projection.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import type { AssetWhere } from '../__generated__/bff.js';
+import type { BffContext } from '../context.js';
+import { badUserInput } from '../errors/index.js';
+import { translateWhere, type TranslatedWhere } from '../filters/index.js';
+import { requireCredential } from '../loaders/index.js';
+import { countAssets, listAssets, type UpstreamAsset, type UpstreamScope } from '../upstream/assets.js';
+import { assetSelection } from '../upstream/projection.js';
+
+function scope(ctx: BffContext): UpstreamScope {
+  return { upstream: ctx.upstream, credential: requireCredential(ctx.credential) };
+}
+
+function filters(ctx: BffContext, projectId: string, where: AssetWhere | null | undefined): TranslatedWhere {
+  if (!projectId.trim()) throw badUserInput('projectId', '`projectId` must not be empty.');
+  const translated = translateWhere(projectId, where);
+  ctx.warnings.push(...translated.warnings);
+  return translated;
+}
+
+interface AssetsArgs {
+  projectId: string;
+  where?: AssetWhere | null;
+  first?: number | null;
+  skip?: number | null;
+}
+
+export const Query = {
+  asset(_: unknown, { id }: { id: string }, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset | null> {
+    requireCredential(ctx.credential);
+    return ctx.loaders.loadAsset(id, assetSelection(info));
+  },
+
+  async assets(_: unknown, args: AssetsArgs, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset[]> {
+    const first = args.first ?? 100;
+    const skip = args.skip ?? 0;
+    const max = ctx.config.MAX_PAGE_SIZE;
+    if (first < 0 || first > max) throw badUserInput('first', `\`first\` must be from 0 to ${max}, got ${first}.`, { max });
+    if (skip < 0) throw badUserInput('skip', `\`skip\` must be 0 or more, got ${skip}.`);
+    const { where, matchesNothing } = filters(ctx, args.projectId, args.where);
+    const upstream = scope(ctx);
+    if (matchesNothing || first === 0) return [];
+    return listAssets(upstream, where, assetSelection(info), {
+      first,
+      skip,
+      pageSize: ctx.config.QUERY_BATCH_SIZE,
+      concurrency: ctx.config.PAGE_CONCURRENCY,
+    });
+  },
+
+  async countAssets(_: unknown, args: { projectId: string; where?: AssetWhere | null }, ctx: BffContext): Promise<number> {
+    const { where, matchesNothing } = filters(ctx, args.projectId, args.where);
+    const upstream = scope(ctx);
+    return matchesNothing ? 0 : countAssets(upstream, where);
+  },
+};

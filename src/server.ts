@@ -1,0 +1,124 @@
+/**
+ * `createBffServer(config, deps?)`: builds and starts the BFF (express 5 + Apollo Server 5 at
+ * /graphql) and returns its URL and a graceful `close()`. Used by main.ts, the tests and the bench.
+ * Never imports the emulator.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { request } from 'undici';
+import { apolloCache, createCache, type BffCache } from './cache/index.js';
+import type { Config } from './config.js';
+import type { BffContext } from './context.js';
+import { createApp } from './http/app.js';
+import { formatError } from './http/formatError.js';
+import { createLogger, type Logger } from './log.js';
+import { upstreamDuration } from './metrics.js';
+import { bffPlugins } from './plugins/index.js';
+import { buildBffSchema } from './schema/index.js';
+import { createUpstreamClient } from './upstream/client.js';
+import type { UpstreamClient } from './upstream/client.js';
+import { createRateLimiter } from './upstream/rateLimit.js';
+
+export interface BffServerDeps {
+  /** Replaces the HTTP upstream client (tests). Default: an undici pool to `config.KILI_API_URL`. */
+  upstream?: UpstreamClient;
+  logger?: Logger;
+  cache?: BffCache;
+  /** GraphiQL page options (main.ts pre-fills the demo key and an example query). */
+  graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
+}
+
+export interface BffServer {
+  /** e.g. 'http://127.0.0.1:4000/graphql' */
+  url: string;
+  /** e.g. 'http://127.0.0.1:4000' */
+  origin: string;
+  port: number;
+  httpServer: Server;
+  /** Stops accepting connections, lets in-flight requests finish (up to SHUTDOWN_GRACE_MS), releases pools and caches. */
+  close(): Promise<void>;
+}
+
+export async function createBffServer(config: Readonly<Config>, deps: BffServerDeps = {}): Promise<BffServer> {
+  const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
+  const cache = deps.cache ?? (await createCache(config.CACHE_URL));
+  let upstream = deps.upstream;
+  let closeUpstream = async () => {};
+  if (!upstream) {
+    if (!config.KILI_API_URL) throw new TypeError('Config KILI_API_URL is required when no upstream client is given');
+    const pooled = createUpstreamClient({
+      url: config.KILI_API_URL,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      deadlineMs: config.UPSTREAM_DEADLINE_MS,
+      retries: config.UPSTREAM_RETRIES,
+      backoffMs: config.UPSTREAM_BACKOFF_MS,
+      connections: config.UPSTREAM_CONNECTIONS,
+      rateLimiter: createRateLimiter(config.RATE_LIMIT_PER_MINUTE, cache.redisClient ?? undefined),
+      onAttempt: ({ rootField, result, durationMs }) => upstreamDuration.observe({ root_field: rootField, result }, durationMs / 1000),
+    });
+    upstream = pooled;
+    closeUpstream = () => pooled.close();
+  }
+
+  const httpServer = createServer();
+  const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer })]);
+  const apollo = new ApolloServer<BffContext>({
+    schema: await buildBffSchema(),
+    introspection: config.INTROSPECTION,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    persistedQueries: { cache: apolloCache(cache.apq) },
+    plugins,
+    validationRules,
+    formatError,
+    logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+  });
+  await apollo.start();
+
+  const upstreamUrl = config.KILI_API_URL;
+  const app = createApp({
+    config,
+    apollo,
+    upstream,
+    cache,
+    graphiql: deps.graphiql,
+    isUpstreamReachable: async () => {
+      if (!upstreamUrl) return true;
+      const response = await request(upstreamUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+        signal: AbortSignal.timeout(2000),
+      });
+      await response.body.dump();
+      return response.statusCode < 500;
+    },
+  });
+  httpServer.on('request', app);
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const origin = `http://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const grace = setTimeout(() => httpServer.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+      try {
+        await apollo.stop(); // drains the HTTP server
+      } finally {
+        clearTimeout(grace);
+        await closeUpstream();
+        if (!deps.cache) await cache.close();
+      }
+    })());
+
+  return { url: `${origin}/graphql`, origin, port, httpServer, close };
+}

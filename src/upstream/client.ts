@@ -1,0 +1,169 @@
+/**
+ * The upstream client (DESIGN §5): one undici keep-alive pool to the Kili GraphQL endpoint, the
+ * caller's credential forwarded, per-attempt timeout, retries within a total deadline, a
+ * per-credential rate limit, and failures mapped to the contract's codes.
+ */
+import { Pool } from 'undici';
+import { BffError, BffErrorCode } from '../errors/index.js';
+import { authorizationHeader } from './credential.js';
+import { errorForGraphQLErrors, errorForOutcome } from './errors.js';
+import { nextRetryDelay, parseRetryAfter, type AttemptOutcome } from './policy.js';
+import type { CredentialRateLimiter } from './rateLimit.js';
+
+/** The caller's credential, parsed from the request (DESIGN §4). */
+export interface Credential {
+  /** Forwarded upstream as `Authorization: X-API-Key: v` / `Authorization: Bearer v`. */
+  scheme: 'x-api-key' | 'bearer';
+  /** Never logged. */
+  value: string;
+  /** Keyed hash (HMAC-SHA256, hex) for cache keys, rate-limit keys and logs. */
+  hash: string;
+}
+
+export interface UpstreamCall {
+  /** GraphQL document (root field aliased `data:` as the SDK does). */
+  query: string;
+  variables?: Record<string, unknown>;
+  /** e.g. 'updatePropertiesInAssets' (metrics, logs). */
+  rootField: string;
+  kind: 'query' | 'mutation';
+  /** Mutations: true = safe to resend on an unknown outcome. Queries are always idempotent. */
+  idempotent?: boolean;
+}
+
+export interface UpstreamClient {
+  /**
+   * Resolves with the response's `data` object, never with GraphQL `errors`. Queries and
+   * idempotent mutations are retried (network errors, 429, 502, 503, 504; backoff + jitter,
+   * Retry-After honoured) within UPSTREAM_DEADLINE_MS; a per-credential rate limit applies.
+   * Rejects with BffError: UNAUTHENTICATED | FORBIDDEN | RATE_LIMITED | UPSTREAM_TIMEOUT |
+   * UPSTREAM_UNAVAILABLE | UPSTREAM_ERROR. A non-idempotent mutation whose outcome is unknown
+   * (timeout, connection reset or 5xx after sending) fails with `extensions.outcomeUnknown = true`;
+   * a GraphQL `errors` answer means "not applied".
+   */
+  execute<T = Record<string, unknown>>(credential: Credential, call: UpstreamCall, signal?: AbortSignal): Promise<T>;
+}
+
+/** One finished HTTP attempt, for metrics and logs (no credential, no payload). */
+export interface UpstreamAttemptEvent {
+  rootField: string;
+  /** HTTP status, or 'timeout' / 'network'. */
+  result: string;
+  durationMs: number;
+}
+
+export interface UpstreamClientOptions {
+  url: string;
+  timeoutMs: number;
+  deadlineMs: number;
+  retries: number;
+  backoffMs: number;
+  connections: number;
+  rateLimiter: CredentialRateLimiter;
+  onAttempt?: (event: UpstreamAttemptEvent) => void;
+}
+
+export interface PooledUpstreamClient extends UpstreamClient {
+  close(): Promise<void>;
+}
+
+type AttemptResult = { ok: true; body: { data?: unknown; errors?: unknown } } | { ok: false; outcome: AttemptOutcome };
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+export function createUpstreamClient(options: UpstreamClientOptions): PooledUpstreamClient {
+  const endpoint = new URL(options.url);
+  const path = endpoint.pathname + endpoint.search;
+  const pool = new Pool(endpoint.origin, { connections: options.connections, keepAliveTimeout: 30_000, pipelining: 1 });
+
+  async function attempt(credential: Credential, body: string, timeoutMs: number, rootField: string, signal?: AbortSignal): Promise<AttemptResult> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const started = performance.now();
+    let result = 'network';
+    try {
+      const response = await pool.request({
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: authorizationHeader(credential) },
+        body,
+        signal: combined,
+      });
+      result = String(response.statusCode);
+      const text = await response.body.text();
+      const parsed = parseBody(text);
+      // Like the SDK's transport: a JSON body with data/errors is read whatever the status, except
+      // the statuses that mean "try again" or "not allowed".
+      if (parsed && response.statusCode < 500 && ![401, 403, 429].includes(response.statusCode)) return { ok: true, body: parsed };
+      const retryAfter = response.headers['retry-after'];
+      const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      return { ok: false, outcome: { kind: 'status', status: response.statusCode, retryAfterMs } };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) return (result = 'timeout'), { ok: false, outcome: { kind: 'timeout' } };
+      return { ok: false, outcome: { kind: 'network', sent: !isConnectError(error) } };
+    } finally {
+      options.onAttempt?.({ rootField, result, durationMs: performance.now() - started });
+    }
+  }
+
+  return {
+    async execute<T>(credential: Credential, call: UpstreamCall, signal?: AbortSignal): Promise<T> {
+      const idempotent = call.kind === 'query' || call.idempotent === true;
+      const body = JSON.stringify(call.variables ? { query: call.query, variables: call.variables } : { query: call.query });
+      const deadline = Date.now() + options.deadlineMs;
+      for (let retriesDone = 0; ; retriesDone++) {
+        await options.rateLimiter.consume(credential.hash);
+        const remaining = deadline - Date.now();
+        const result = await attempt(credential, body, Math.max(1, Math.min(options.timeoutMs, remaining)), call.rootField, signal);
+        if (result.ok) return dataOf<T>(result.body, call.rootField);
+        const delay = nextRetryDelay({
+          outcome: result.outcome,
+          idempotent,
+          retriesDone,
+          maxRetries: options.retries,
+          baseMs: options.backoffMs,
+          remainingMs: deadline - Date.now(),
+        });
+        if (delay === null) throw errorForOutcome(result.outcome, call.rootField, !idempotent && mayHaveApplied(result.outcome));
+        await sleep(delay, signal);
+      }
+    },
+    close: () => pool.close(),
+  };
+}
+
+function parseBody(text: string): { data?: unknown; errors?: unknown } | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && ('data' in value || 'errors' in value)) return value as { data?: unknown; errors?: unknown };
+  } catch {
+    // not JSON
+  }
+  return null;
+}
+
+function dataOf<T>(body: { data?: unknown; errors?: unknown }, rootField: string): T {
+  if (Array.isArray(body.errors) && body.errors.length > 0) throw errorForGraphQLErrors(body.errors, rootField);
+  if (!body.data || typeof body.data !== 'object') {
+    throw new BffError(BffErrorCode.UPSTREAM_ERROR, `The Kili API returned no data for ${rootField}.`);
+  }
+  return body.data as T;
+}
+
+function mayHaveApplied(outcome: AttemptOutcome): boolean {
+  if (outcome.kind === 'status') return outcome.status >= 500;
+  if (outcome.kind === 'network') return outcome.sent;
+  return true;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function isConnectError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECT_ERRORS.has(code);
+}

@@ -1,0 +1,149 @@
+/**
+ * Internal. Projection pushdown (DESIGN §5): the upstream selection of an asset query is derived
+ * from the client's selection set, so the upstream computes and sends only what was asked for
+ * (plus the asset `id`, needed for dedup and batching). Aliases resolve to field names, fragments
+ * are inlined, `@skip`/`@include` are honoured, `__typename` is dropped.
+ */
+import {
+  Kind,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** A selection tree: a leaf is `true`, an object field its sub-selection. Keys are upstream field names. */
+export interface Selection {
+  [field: string]: Selection | true;
+}
+
+type FieldSpec = { leaf: string } | { object: TypeName; as?: string };
+type TypeName = 'Asset' | 'Label' | 'User' | 'Resolution' | 'PageResolution';
+
+const leaves = (...names: string[]): Record<string, FieldSpec> => Object.fromEntries(names.map((n) => [n, { leaf: n }]));
+
+/** Public (BFF) fields of each type and where they come from upstream. */
+const TYPES: Record<TypeName, { fields: Record<string, FieldSpec>; fallback: string }> = {
+  Asset: {
+    fields: {
+      ...leaves('id', 'externalId', 'content', 'jsonContent', 'jsonMetadata', 'createdAt', 'updatedAt', 'status', 'isHoneypot'),
+      ...leaves('honeypotMark', 'consensusMark', 'inferenceMark', 'priority', 'skipped', 'isUsedForConsensus'),
+      project: { leaf: 'projectId' },
+      toBeLabeledBy: { object: 'User' },
+      resolution: { object: 'Resolution' },
+      pageResolutions: { object: 'PageResolution' },
+      labels: { object: 'Label' },
+      latestLabel: { object: 'Label' },
+    },
+    fallback: 'id',
+  },
+  Label: {
+    fields: {
+      ...leaves('id', 'createdAt', 'updatedAt', 'labelType', 'jsonResponse', 'consensusMark', 'honeypotMark', 'inferenceMark'),
+      ...leaves('isLatestLabelForUser'),
+      author: { object: 'User' },
+    },
+    fallback: 'id',
+  },
+  User: { fields: leaves('id', 'email', 'firstname', 'lastname'), fallback: 'id' },
+  Resolution: { fields: leaves('width', 'height'), fallback: 'width' },
+  PageResolution: { fields: leaves('pageNumber', 'width', 'height', 'rotation'), fallback: 'pageNumber' },
+};
+
+export interface SelectionSource {
+  fieldNodes: readonly FieldNode[];
+  fragments: Record<string, FragmentDefinitionNode>;
+  variableValues: Record<string, unknown>;
+}
+
+function included(node: FieldNode | { directives?: FieldNode['directives'] }, variables: Record<string, unknown>): boolean {
+  if (!node.directives?.length) return true;
+  const skip = getDirectiveValues(GraphQLSkipDirective, node as FieldNode, variables);
+  if (skip?.if === true) return false;
+  const include = getDirectiveValues(GraphQLIncludeDirective, node as FieldNode, variables);
+  return include?.if !== false;
+}
+
+function collect(set: SelectionSetNode | undefined, type: TypeName, source: SelectionSource, into: Selection): void {
+  if (!set) return;
+  for (const node of set.selections) {
+    if (!included(node, source.variableValues)) continue;
+    if (node.kind === Kind.FIELD) {
+      const spec = TYPES[type].fields[node.name.value];
+      if (!spec) continue; // __typename, or a field of another type in an abstract position
+      if ('leaf' in spec) {
+        into[spec.leaf] = true;
+      } else {
+        const existing = into[node.name.value];
+        const child: Selection = existing && existing !== true ? existing : {};
+        collect(node.selectionSet, spec.object, source, child);
+        into[node.name.value] = child;
+      }
+    } else {
+      const fragment = node.kind === Kind.INLINE_FRAGMENT ? node : source.fragments[node.name.value];
+      if (!fragment) continue;
+      const condition = fragment.typeCondition?.name.value;
+      if (condition && condition !== type) continue;
+      collect(fragment.selectionSet, type, source, into);
+    }
+  }
+}
+
+function complete(selection: Selection, type: TypeName): void {
+  if (Object.keys(selection).length === 0) selection[TYPES[type].fallback] = true;
+  for (const [name, sub] of Object.entries(selection)) {
+    const spec = TYPES[type].fields[name];
+    if (sub !== true && spec && 'object' in spec) complete(sub, spec.object);
+  }
+}
+
+/** The upstream selection of an `Asset`-typed field (also `[Asset]`, and `_entities` via `... on Asset`). Always includes `id`. */
+export function assetSelection(source: SelectionSource): Selection {
+  const selection: Selection = { id: true };
+  for (const fieldNode of source.fieldNodes) collect(fieldNode.selectionSet, 'Asset', source, selection);
+  complete(selection, 'Asset');
+  return selection;
+}
+
+/** Every field of an asset: used when a caller gives no selection. */
+export const FULL_ASSET_SELECTION: Selection = (() => {
+  const build = (type: TypeName): Selection =>
+    Object.fromEntries(
+      Object.entries(TYPES[type].fields).map(([name, spec]) => ('leaf' in spec ? [spec.leaf, true] : [name, build(spec.object)])),
+    );
+  return build('Asset');
+})();
+
+/** Union of selections (new object; inputs untouched). */
+export function mergeSelections(...selections: Selection[]): Selection {
+  const out: Selection = {};
+  for (const selection of selections) {
+    for (const [name, sub] of Object.entries(selection)) {
+      const current = out[name];
+      out[name] = sub === true ? true : mergeSelections(current && current !== true ? current : {}, sub);
+    }
+  }
+  return out;
+}
+
+/** Whether `outer` contains every field of `inner`. */
+export function coversSelection(outer: Selection, inner: Selection): boolean {
+  return Object.entries(inner).every(([name, sub]) => {
+    const have = outer[name];
+    if (!have) return false;
+    return sub === true || (have !== true && coversSelection(have, sub));
+  });
+}
+
+/** Canonical GraphQL text of a selection (sorted), also used as a cache key. */
+export function printSelection(selection: Selection): string {
+  return Object.keys(selection)
+    .sort()
+    .map((name) => {
+      const sub = selection[name]!;
+      return sub === true ? name : `${name} { ${printSelection(sub)} }`;
+    })
+    .join(' ');
+}
