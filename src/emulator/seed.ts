@@ -55,7 +55,7 @@ function seedAsset(store: Store, p: (typeof PROJECTS)[keyof typeof PROJECTS], i:
   const status = k <= 2 ? 'TODO' : k === 3 ? 'ONGOING' : k === 7 ? 'TO_REVIEW' : k === 8 ? 'REVIEWED' : 'LABELED';
   const skipped = i % 31 === 5;
   const inference = i % 7 === 0 && k >= 4 ? ((i * 13) % 100) / 100 : null;
-  const consensus = k === 9 ? 0.5 + (i % 5) / 10 : null;
+  const consensus = k === 9 ? 0.5 + (Math.floor(i / 10) % 5) / 10 : null;
   const stepId = k <= 3 ? c.labeling : c.review;
   const stepStatus = !stepId ? null : skipped ? 'SKIPPED' : k <= 2 ? 'TO_DO' : k === 3 ? (sentBack ? 'REDO' : 'DOING') : k === 8 ? 'DONE' : 'TO_DO';
   insertAsset(store, {

@@ -24,7 +24,7 @@ export function facts(i: number) {
     externalId: `text-${i}`,
     metadata: { source: ['web', 'mobile', 'scan'][i % 3]!, batch: i % 5, score: (i * 37) % 100, language: i % 2 ? 'fr' : 'en' },
     honeypotMark: i % 25 === 0 ? (i % 100) / 100 : null,
-    consensusMark: k === 9 ? 0.5 + (i % 5) / 10 : null,
+    consensusMark: k === 9 ? 0.5 + (Math.floor(i / 10) % 5) / 10 : null,
     inferenceMark: i % 7 === 0 && k >= 4 ? ((i * 13) % 100) / 100 : null,
     skipped: i % 31 === 5,
     assignees: [...(i % 4 === 0 ? ['labeler'] : []), ...(i % 6 === 1 ? ['reviewer'] : [])],
