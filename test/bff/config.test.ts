@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 4000, KILI_API_URL: null, CACHE_URL: null, MAX_PAGE_SIZE: 10_000, QUERY_BATCH_SIZE: 100,
+      RATE_LIMIT_PER_MINUTE: 500, MUTATION_CONCURRENCY: 4, VERIFY_DEADLINE_MS: 30_000, INTROSPECTION: true,
+      LOG_LEVEL: 'info', CORS_ORIGINS: [],
+    });
+    expect(config.HASH_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('parses values', () => {
+    const config = loadConfig({
+      PORT: '0', KILI_API_URL: 'https://cloud.kili-technology.com/api/label/v2/graphql', CACHE_URL: 'redis://localhost:6379',
+      INTROSPECTION: 'false', CORS_ORIGINS: 'https://a.example, https://b.example', LOG_LEVEL: 'debug', HASH_SECRET: 's',
+    });
+    expect(config).toMatchObject({ PORT: 0, INTROSPECTION: false, CORS_ORIGINS: ['https://a.example', 'https://b.example'], LOG_LEVEL: 'debug', HASH_SECRET: 's' });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MAX_PAGE_SIZE', '0'],
+    ['KILI_API_URL', 'not a url'],
+    ['KILI_API_URL', 'ftp://x'],
+    ['CACHE_URL', 'http://x'],
+    ['INTROSPECTION', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['UPSTREAM_RETRIES', '-1'],
+    ['BODY_LIMIT', 'lots'],
+  ])('throws a TypeError naming %s for %j', (key, value) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(TypeError);
+    expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`^Config ${key} `));
+  });
+
+  it('rejects a deadline shorter than one attempt', () => {
+    expect(() => loadConfig({ UPSTREAM_TIMEOUT_MS: '5000', UPSTREAM_DEADLINE_MS: '1000' })).toThrow(/UPSTREAM_DEADLINE_MS/);
+  });
+});

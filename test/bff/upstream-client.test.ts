@@ -1,0 +1,140 @@
+/** The upstream client against a local stub HTTP server: retries, Retry-After, deadline, error mapping, credentials. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BffError } from '../../src/errors/index.js';
+import { createUpstreamClient, type Credential, type PooledUpstreamClient } from '../../src/upstream/client.js';
+import { parseCredential } from '../../src/upstream/credential.js';
+import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+let server: Server;
+let url: string;
+let handler: Handler;
+let calls: { n: number; times: number[]; auth: (string | undefined)[] };
+const clients: PooledUpstreamClient[] = [];
+const credential: Credential = { scheme: 'x-api-key', value: 'secret-key-1', hash: 'h1' };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      calls.n++;
+      calls.times.push(Date.now());
+      calls.auth.push(req.headers.authorization);
+      handler(req, res, calls.n);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/label/v2/graphql`;
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function client(overrides: Partial<Parameters<typeof createUpstreamClient>[0]> = {}) {
+  calls = { n: 0, times: [], auth: [] };
+  const c = createUpstreamClient({
+    url, timeoutMs: 500, deadlineMs: 3000, retries: 4, backoffMs: 5, connections: 4,
+    rateLimiter: createRateLimiter(10_000), ...overrides,
+  });
+  clients.push(c);
+  return c;
+}
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+const query = { query: '{ data: countAssets(where: {}) }', rootField: 'countAssets', kind: 'query' as const };
+async function rejection(promise: Promise<unknown>): Promise<BffError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(BffError);
+  return error as BffError;
+}
+
+describe('upstream client', () => {
+  it('forwards the credential and resolves with data', async () => {
+    handler = (_req, res) => send(res, 200, { data: { data: 7 } });
+    await expect(client().execute(credential, query)).resolves.toEqual({ data: 7 });
+    expect(calls.auth).toEqual(['X-API-Key: secret-key-1']);
+    await client().execute({ scheme: 'bearer', value: 't', hash: 'h' }, query);
+    expect(calls.auth).toEqual(['Bearer t']);
+  });
+
+  it('retries 503 then succeeds', async () => {
+    handler = (_req, res, n) => (n < 3 ? send(res, 503, 'busy') : send(res, 200, { data: { data: 1 } }));
+    await expect(client().execute(credential, query)).resolves.toEqual({ data: 1 });
+    expect(calls.n).toBe(3);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    handler = (_req, res, n) => (n === 1 ? send(res, 429, { errors: [{ message: 'slow down' }] }, { 'retry-after': '1' }) : send(res, 200, { data: { data: 1 } }));
+    await client().execute(credential, query);
+    expect(calls.n).toBe(2);
+    expect(calls.times[1]! - calls.times[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('maps a hang to UPSTREAM_TIMEOUT within the deadline', async () => {
+    handler = () => {};
+    // Without the deadline this would hang until the test times out.
+    const error = await rejection(client({ timeoutMs: 200, deadlineMs: 700 }).execute(credential, query));
+    expect(error.extensions.code).toBe('UPSTREAM_TIMEOUT');
+    expect(calls.n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not resend a non-idempotent mutation after a 5xx and flags the outcome unknown', async () => {
+    handler = (_req, res) => send(res, 503, 'down');
+    const error = await rejection(client().execute(credential, { query: 'mutation { x }', rootField: 'updatePropertiesInAssets', kind: 'mutation' }));
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+    expect(calls.n).toBe(1);
+  });
+
+  it('maps GraphQL errors and statuses without leaking upstream text or the key', async () => {
+    handler = (_req, res) => send(res, 200, { data: null, errors: [{ message: 'db password is hunter2 for secret-key-1', extensions: { code: 'INTERNAL' } }] });
+    const error = await rejection(client().execute(credential, query));
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamCode: 'INTERNAL' });
+    expect(JSON.stringify({ m: error.message, e: error.extensions })).not.toMatch(/hunter2|secret-key-1/);
+    expect(calls.n).toBe(1);
+
+    handler = (_req, res) => send(res, 401, { data: null, errors: [{ message: 'bad key', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect((await rejection(client().execute(credential, query))).extensions.code).toBe('UNAUTHENTICATED');
+    handler = (_req, res) => send(res, 500, '<html>stack trace</html>');
+    const e500 = await rejection(client().execute(credential, query));
+    expect(e500.extensions.code).toBe('UPSTREAM_ERROR');
+    expect(e500.message).not.toMatch(/stack/);
+  });
+
+  it('rate-limits per credential', async () => {
+    handler = (_req, res) => send(res, 200, { data: { data: 1 } });
+    const c = client({ rateLimiter: createRateLimiter(2) });
+    await c.execute(credential, query);
+    await c.execute(credential, query);
+    const error = await rejection(c.execute(credential, query));
+    expect(error.extensions.code).toBe('RATE_LIMITED');
+    expect(error.extensions.retryAfterMs).toBeGreaterThan(0);
+    await expect(c.execute({ ...credential, hash: 'other' }, query)).resolves.toBeTruthy();
+    expect(calls.n).toBe(3);
+  });
+
+  it('maps a refused connection to UPSTREAM_UNAVAILABLE', async () => {
+    const c = client({ url: 'http://127.0.0.1:1/graphql', retries: 1 });
+    expect((await rejection(c.execute(credential, query))).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+});
+
+describe('parseCredential', () => {
+  it('reads the three accepted forms and hashes with the secret', () => {
+    const a = parseCredential({ authorization: 'X-API-Key: k1' }, 's');
+    const b = parseCredential({ authorization: 'Bearer k1' }, 's');
+    const c = parseCredential({ 'x-api-key': 'k1' }, 's');
+    expect(a).toMatchObject({ scheme: 'x-api-key', value: 'k1' });
+    expect(b).toMatchObject({ scheme: 'bearer', value: 'k1' });
+    expect(c).toMatchObject({ scheme: 'x-api-key', value: 'k1' });
+    expect(a!.hash).toBe(c!.hash);
+    expect(a!.hash).not.toContain('k1');
+    expect(parseCredential({ 'x-api-key': 'k1' }, 'other')!.hash).not.toBe(a!.hash);
+    expect(parseCredential({}, 's')).toBeNull();
+    expect(parseCredential({ authorization: 'Basic abc' }, 's')).toBeNull();
+  });
+});
