@@ -1,7 +1,8 @@
 /**
  * Offline GraphiQL, end to end: the built assets (scripts/build-graphiql.mjs, run here when
- * public/graphiql/ is missing), the router (src/http/graphiql.ts) over real HTTP, and a real
- * Chromium that loads the page, runs an `assets` query and must never leave 127.0.0.1.
+ * public/graphiql/ is missing), the router (src/http/graphiql.ts) as the real BFF mounts it, over
+ * the Kili emulator, and a real Chromium that loads the page, runs an `assets` query on the demo
+ * TEXT project and must never leave 127.0.0.1.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, ConsoleMessage, Request as PwRequest } from 'playwright-core';
-import { startGraphiqlTarget } from './target.js';
+import { emulatorCredentialHash, startBareRouter, startGraphiqlTarget } from './target.js';
 import type { GraphiqlTarget } from './target.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -56,6 +57,7 @@ describe('graphiqlRouter over HTTP', () => {
     expect(JSON.parse(config ?? 'null')).toMatchObject({
       endpoint: '/graphql',
       headers: { Authorization: `X-API-Key: ${target.apiKey}` },
+      query: expect.stringContaining(target.projectId),
     });
     expect(html.match(/<script/g)).toHaveLength(2); // the JSON block and the app module, nothing inline
   });
@@ -65,13 +67,13 @@ describe('graphiqlRouter over HTTP', () => {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
     expect(get.status).toBe(200);
-    expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await get.json()).toMatchObject({ data: { __typename: 'Query' } });
     const post = await fetch(`${target.origin}${target.endpoint}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/html, application/json' },
       body: JSON.stringify({ query: '{__typename}' }),
     });
-    expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await post.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
 
   it('serves assets precompressed and cacheable forever, and nothing outside the build', async () => {
@@ -92,9 +94,9 @@ describe('graphiqlRouter over HTTP', () => {
 
   it('answers 503 with the build command when the assets are missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'graphiql-empty-'));
-    const bare = await startGraphiqlTarget({ assetsDir: empty });
+    const bare = await startBareRouter(empty);
     try {
-      const res = await fetch(`${bare.origin}${bare.endpoint}`, { headers: { accept: 'text/html' } });
+      const res = await fetch(`${bare.origin}/graphql`, { headers: { accept: 'text/html' } });
       expect(res.status).toBe(503);
       expect(await res.text()).toContain('npm run build');
     } finally {
@@ -142,6 +144,15 @@ describe('GraphiQL in Chromium', () => {
     });
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
 
+    // The asset the query below must show, asked of the BFF directly.
+    const direct = await fetch(`${target.origin}${target.endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${target.apiKey}` },
+      body: JSON.stringify({ query: `{ assets(projectId: "${target.projectId}", first: 1) { id externalId } }` }),
+    });
+    const [expected] = ((await direct.json()) as { data: { assets: { id: string; externalId: string }[] } }).data.assets;
+    expect(expected?.id).toBeTruthy();
+
     await page.goto(`${target.origin}${target.endpoint}`);
     const queryEditor = page.locator('.graphiql-query-editor .monaco-editor').first();
     await queryEditor.waitFor({ state: 'visible' });
@@ -150,13 +161,17 @@ describe('GraphiQL in Chromium', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
     // One line: Monaco would auto-indent and auto-close braces after each inserted newline.
-    await page.keyboard.insertText(`query RunFromTest { assets(projectId: "${target.projectId}", first: 1) { id } }`);
-    // GraphiQL parses the operation (and names the tab after it) asynchronously: run it only then.
+    await page.keyboard.insertText(`query RunFromTest { assets(projectId: "${target.projectId}", first: 1) { id externalId } }`);
+    // GraphiQL parses the operation (and names the tab after it) asynchronously: go on only then.
     await page.locator('.graphiql-tab-active', { hasText: 'RunFromTest' }).waitFor();
+    await page.getByRole('button', { name: /prettify/i }).click(); // lays the query out on lines
+    await expect.poll(() => queryEditor.locator('.view-line').count()).toBeGreaterThan(3);
+    await queryEditor.click();
     await page.keyboard.press('ControlOrMeta+Enter');
 
     const response = page.locator('.graphiql-response');
-    await expect.poll(() => response.innerText(), { timeout: 30_000 }).toContain(target.expectedAssetId);
+    await expect.poll(() => response.innerText(), { timeout: 30_000 }).toContain(expected.id);
+    expect(await response.innerText()).toContain(expected.externalId);
     // GraphQL workers start lazily; wait until all three have been created.
     await expect.poll(() => page.workers().map((w) => w.url()).sort(), { timeout: 30_000 }).toEqual(
       Object.values(manifest.workers).map((file) => `${target.origin}/graphiql/${file}`).sort(),
@@ -169,7 +184,8 @@ describe('GraphiQL in Chromium', () => {
     expect(requests.filter((url) => !url.startsWith(`${target.origin}/`) && !/^(data|blob):/.test(url))).toEqual([]);
     expect(requests).toContain(`${target.origin}/graphiql/${manifest.style}`);
     expect(requests.some((url) => url.startsWith(`${target.origin}/graphiql/fonts/`))).toBe(true);
-    expect(target.authorizations).toContain(`X-API-Key: ${target.apiKey}`); // the pre-filled header is sent
+    // The pre-filled header went from GraphiQL through the BFF to the upstream.
+    expect(await target.upstreamCredentialHashes()).toContain(emulatorCredentialHash(target.apiKey));
     expect(failures).toEqual([]);
     expect(problems).toEqual([]);
   });

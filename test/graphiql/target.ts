@@ -1,90 +1,89 @@
 /**
- * The GraphQL server the GraphiQL tests drive: express + Apollo Server 5 on 127.0.0.1 (port 0)
- * with `graphiqlRouter()` in front of the GraphQL endpoint, exactly as the BFF mounts it.
- * Until the BFF's own server factory exists, the schema is a tiny stand-in with the BFF's
- * `assets(projectId, first)` root field.
+ * The servers the GraphiQL tests drive, on 127.0.0.1 with ephemeral ports:
+ * - `startGraphiqlTarget()`: the real BFF (`createBffServer`, which mounts `graphiqlRouter()` in
+ *   front of Apollo at /graphql) over the Kili emulator with its demo seed, GraphiQL pre-filled
+ *   with the demo admin's key and an `assets` query on the demo TEXT project.
+ * - `startBareRouter(assetsDir)`: only `graphiqlRouter()` on an express app (for the no-build case).
  */
-import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
+import { loadConfig } from '../../src/config.js';
+import { startEmulator } from '../../src/emulator/index.js';
 import { graphiqlRouter } from '../../src/http/graphiql.js';
+import { createBffServer } from '../../src/server.js';
 
 export interface GraphiqlTarget {
   origin: string;
   endpoint: string;
+  /** The demo TEXT project. */
   projectId: string;
   apiKey: string;
-  /** An asset id the `assets` query of `projectId` returns. */
-  expectedAssetId: string;
-  /** Authorization headers of the GraphQL requests received so far. */
-  authorizations: string[];
+  /** Hashes (as the emulator logs them) of the credentials the emulator received so far. */
+  upstreamCredentialHashes(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-const typeDefs = /* GraphQL */ `
-  type Asset {
-    id: ID!
-    externalId: String!
-  }
-  type Query {
-    assets(projectId: ID!, first: Int): [Asset!]!
-  }
-`;
+export interface BareRouter {
+  origin: string;
+  close(): Promise<void>;
+}
 
-const ASSETS = [
-  { id: 'asset-text-1', externalId: 'review-001.txt' },
-  { id: 'asset-text-2', externalId: 'review-002.txt' },
-];
-
-export async function startGraphiqlTarget(options: { assetsDir?: string } = {}): Promise<GraphiqlTarget> {
-  const projectId = 'project-text';
-  const apiKey = 'demo-key';
-  const apollo = new ApolloServer({
-    typeDefs,
-    resolvers: {
-      Query: {
-        assets: (_: unknown, args: { projectId: string; first?: number | null }) =>
-          args.projectId === projectId ? ASSETS.slice(0, args.first ?? ASSETS.length) : [],
-      },
-    },
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+export async function startGraphiqlTarget(): Promise<GraphiqlTarget> {
+  const emulator = await startEmulator({ port: 0, dev: true, seed: 'demo', log: () => {} });
+  if (!emulator.demo) throw new Error('the emulator started without its demo seed');
+  const projectId = emulator.demo.projects.text.id;
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    KILI_API_URL: emulator.url,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '100000',
   });
-  await apollo.start();
-  const endpoint = '/graphql';
-  const app = express();
-  app.use(
-    graphiqlRouter({
-      endpoint,
-      defaultHeaders: { Authorization: `X-API-Key: ${apiKey}` },
+  const bff = await createBffServer(config, {
+    graphiql: {
+      defaultHeaders: { Authorization: `X-API-Key: ${emulator.apiKey}` },
       defaultQuery: `query Assets {\n  assets(projectId: "${projectId}", first: 5) {\n    id\n  }\n}\n`,
-      assetsDir: options.assetsDir,
-    }),
-  );
-  const authorizations: string[] = [];
-  app.use(endpoint, express.json(), expressMiddleware(apollo, {
-    context: async ({ req }) => {
-      if (req.headers.authorization) authorizations.push(req.headers.authorization);
-      return {};
     },
-  }));
+  }).catch(async (error: unknown) => {
+    await emulator.close();
+    throw error;
+  });
+  return {
+    origin: bff.origin,
+    endpoint: new URL(bff.url).pathname,
+    projectId,
+    apiKey: emulator.apiKey,
+    async upstreamCredentialHashes() {
+      const response = await fetch(`${emulator.origin}/__emulator/requests`);
+      const log = (await response.json()) as { credentialHash: string }[];
+      return log.map((entry) => entry.credentialHash);
+    },
+    async close() {
+      await bff.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** The emulator's credential hash: sha256 of the key, hex, first 16 characters. */
+export function emulatorCredentialHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+export async function startBareRouter(assetsDir: string): Promise<BareRouter> {
+  const app = express();
+  app.use(graphiqlRouter({ endpoint: '/graphql', assetsDir }));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    endpoint,
-    projectId,
-    apiKey,
-    expectedAssetId: ASSETS[0].id,
-    authorizations,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await apollo.stop();
     },
   };
 }
