@@ -10,9 +10,9 @@ import { insertAsset, insertLabel, projectSteps } from './writes.js';
 import { newId, nowIso, parseJsonOr } from './util.js';
 
 const PROJECTS = {
-  text: { id: 'project-demo-text', title: 'Demo TEXT project', kind: 'text' as DemoKind, inputType: 'TEXT', workflow: 'V1', json: TEXT_INTERFACE, count: 200, base: '2024-01-01T00:00:00.000Z', org: ORG_ID },
-  image: { id: 'project-demo-image', title: 'Demo IMAGE project', kind: 'image' as DemoKind, inputType: 'IMAGE', workflow: 'V2', json: IMAGE_INTERFACE, count: 120, base: '2024-03-01T00:00:00.000Z', org: ORG_ID },
-  outsider: { id: 'project-outsider', title: 'Outsider TEXT project', kind: 'text' as DemoKind, inputType: 'TEXT', workflow: 'V1', json: TEXT_INTERFACE, count: 20, base: '2024-05-01T00:00:00.000Z', org: OTHER_ORG_ID },
+  text: { id: 'project-demo-text', title: 'Demo TEXT project', kind: 'text' as DemoKind, inputType: 'TEXT', workflow: 'V1', json: TEXT_INTERFACE, count: 200, base: '2024-01-01T00:00:00.000Z', org: ORG_ID, created: '2023-12-01T00:00:00.000Z' },
+  image: { id: 'project-demo-image', title: 'Demo IMAGE project', kind: 'image' as DemoKind, inputType: 'IMAGE', workflow: 'V2', json: IMAGE_INTERFACE, count: 120, base: '2024-03-01T00:00:00.000Z', org: ORG_ID, created: '2023-12-02T00:00:00.000Z' },
+  outsider: { id: 'project-outsider', title: 'Outsider TEXT project', kind: 'text' as DemoKind, inputType: 'TEXT', workflow: 'V1', json: TEXT_INTERFACE, count: 20, base: '2024-05-01T00:00:00.000Z', org: OTHER_ORG_ID, created: '2023-12-03T00:00:00.000Z' },
 };
 
 function insertUser(store: Store, u: { id: string; email: string; firstname: string; lastname: string; org: string }, key: string): void {
@@ -31,7 +31,7 @@ export function seedBaseline(store: Store, adminKey: string): void {
 
 function seedProject(store: Store, p: (typeof PROJECTS)[keyof typeof PROJECTS], members: [string, string][]): void {
   store.run('INSERT INTO projects (id, title, description, input_type, json_interface, workflow_version, organization_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    p.id, p.title, `${p.title} (demo seed)`, p.inputType, p.json, p.workflow, p.org, SEED_TIME);
+    p.id, p.title, `${p.title} (demo seed)`, p.inputType, p.json, p.workflow, p.org, p.created);
   for (const [userId, role] of members) store.run('INSERT INTO project_users (id, project_id, user_id, role) VALUES (?, ?, ?, ?)', `pu-${p.id}-${userId}`, p.id, userId, role);
   const labeling = p.workflow === 'V2' ? `step-${p.kind}-labeling` : null;
   const review = p.workflow === 'V2' ? `step-${p.kind}-review` : null;
