@@ -1,0 +1,191 @@
+/** The read path against the emulator: projection, batching, pagination, introspection, isolation, faults. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createBffServer } from '../../src/server.js';
+import { countRootField, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
+
+let stack: Stack;
+let textIds: string[];
+let imageIds: string[];
+
+beforeAll(async () => {
+  stack = await startStack();
+  const ids = async (p: string) =>
+    (await stack.gql<{ assets: { id: string }[] }>('query($p: ID!) { assets(projectId: $p, first: 1000) { id } }', { p })).body.data!.assets.map((a) => a.id);
+  textIds = await ids(stack.demo.projects.text.id);
+  imageIds = await ids(stack.demo.projects.image.id);
+});
+afterAll(() => stack.close());
+
+describe('projection pushdown', () => {
+  it('asks upstream only for the selected fields', async () => {
+    await stack.clearRequests();
+    const { body } = await stack.gql('query($p: ID!) { assets(projectId: $p, first: 5) { id externalId labels { id } } }', { p: stack.demo.projects.text.id });
+    expect(body.errors).toBeUndefined();
+    const log = await stack.requests();
+    expect(log).toHaveLength(1);
+    expect(log[0]!.fields.assets!.sort()).toEqual(['externalId', 'id', 'labels.id']);
+  });
+
+  it('parses JSON-string fields and resolves aliases and nested authors', async () => {
+    const { body } = await stack.gql<{ assets: { meta: unknown; labels: { jsonResponse: unknown; author: { email: string } | null }[] }[] }>(
+      'query($p: ID!) { assets(projectId: $p, first: 50, where: { statusIn: [LABELED] }) { meta: jsonMetadata labels { jsonResponse author { email } } } }',
+      { p: stack.demo.projects.text.id },
+    );
+    const asset = body.data!.assets[0]!;
+    expect(typeof asset.meta).toBe('object');
+    expect(typeof asset.labels[0]!.jsonResponse).toBe('object');
+    expect(asset.labels[0]!.author?.email).toMatch(/@/);
+  });
+});
+
+describe('batching', () => {
+  it('250 asset(id:) aliases → 3 upstream assets calls', async () => {
+    const ids = [...textIds, ...imageIds].slice(0, 250);
+    expect(ids).toHaveLength(250);
+    const query = `{ ${ids.map((id, i) => `a${i}: asset(id: "${id}") { id externalId }`).join(' ')} }`;
+    await stack.clearRequests();
+    const { body } = await stack.gql<Record<string, { id: string } | null>>(query);
+    expect(body.errors).toBeUndefined();
+    expect(Object.values(body.data!).map((a) => a?.id)).toEqual(ids);
+    const log = await stack.requests();
+    expect(countRootField(log, 'assets')).toBe(3);
+    expect(log).toHaveLength(3);
+  });
+
+  it('aliases with different selections share one call with the union of fields', async () => {
+    await stack.clearRequests();
+    const { body } = await stack.gql(`{ a: asset(id: "${textIds[0]}") { externalId } b: asset(id: "${textIds[1]}") { status labels { id } } }`);
+    expect(body.errors).toBeUndefined();
+    const log = await stack.requests();
+    expect(log).toHaveLength(1);
+    expect(log[0]!.fields.assets!.sort()).toEqual(['externalId', 'id', 'labels.id', 'status']);
+  });
+
+  it('an _entities request with 150 Asset representations → 2 upstream calls', async () => {
+    const representations = textIds.slice(0, 150).map((id) => ({ __typename: 'Asset', id }));
+    await stack.clearRequests();
+    const { body } = await stack.gql<{ _entities: { id: string; externalId: string }[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Asset { id externalId } } }',
+      { r: representations },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!._entities.map((e) => e.id)).toEqual(textIds.slice(0, 150));
+    expect(countRootField(await stack.requests(), 'assets')).toBe(2);
+  });
+
+  it('assets(first: 1000) → 10 page calls + 1 count, exactly 1000 distinct assets', async () => {
+    const projectId = stack.demo.projects.image.id;
+    await stack.seed(projectId, 1000, { externalIdPrefix: 'bulk-' });
+    await stack.clearRequests();
+    const { body } = await stack.gql<{ assets: { id: string }[] }>('query($p: ID!) { assets(projectId: $p, first: 1000) { id } }', { p: projectId });
+    expect(body.errors).toBeUndefined();
+    expect(new Set(body.data!.assets.map((a) => a.id)).size).toBe(1000);
+    expect(body.data!.assets).toHaveLength(1000);
+    const log = await stack.requests();
+    expect(countRootField(log, 'assets')).toBe(10);
+    expect(countRootField(log, 'countAssets')).toBeLessThanOrEqual(1);
+  });
+
+  it('returns exactly min(first, available - skip) assets', async () => {
+    const p = stack.demo.projects.text.id;
+    const get = async (first: number, skip: number) =>
+      (await stack.gql<{ assets: { id: string }[] }>('query($p: ID!, $f: Int, $s: Int) { assets(projectId: $p, first: $f, skip: $s) { id } }', { p, f: first, s: skip })).body.data!.assets.map((a) => a.id);
+    expect(await get(5, 0)).toEqual(textIds.slice(0, 5));
+    expect(await get(150, 100)).toEqual(textIds.slice(100, 250));
+    expect(await get(0, 0)).toEqual([]);
+    expect(await get(250, 0)).toEqual(textIds.slice(0, 250));
+  });
+});
+
+describe('introspection', () => {
+  const fields = async (includeDeprecated: boolean) =>
+    (
+      await stack.gql<{ __type: { inputFields: { name: string; isDeprecated: boolean; deprecationReason: string | null }[] } }>(
+        `{ __type(name: "AssetWhere") { inputFields(includeDeprecated: ${includeDeprecated}) { name isDeprecated deprecationReason } } }`,
+      )
+    ).body.data!.__type.inputFields;
+
+  it('hides the deprecated aliases by default and shows them with their reasons on request', async () => {
+    const visible = (await fields(false)).map((f) => f.name);
+    expect(visible.filter((n) => /(Gt|Lt)$/.test(n) || n === 'externalIdContains')).toEqual([]);
+    expect(visible).toContain('consensusMarkGte');
+    const all = await fields(true);
+    const deprecated = all.filter((f) => f.isDeprecated);
+    expect(deprecated.map((f) => f.name).sort()).toHaveLength(11);
+    expect(deprecated.find((f) => f.name === 'consensusMarkGt')?.deprecationReason).toBe('Use consensusMarkGte.');
+    expect(deprecated.find((f) => f.name === 'externalIdContains')?.deprecationReason).toBe('Use externalIdStrictlyIn.');
+  });
+});
+
+describe('credentials', () => {
+  it('two credentials in parallel requests never see each other’s data', async () => {
+    const outsider = stack.demo.users.outsider.apiKey;
+    const ids = textIds.slice(0, 20);
+    const query = `{ ${ids.map((id, i) => `a${i}: asset(id: "${id}") { id }`).join(' ')} }`;
+    const rounds = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => stack.gql<Record<string, { id: string } | null>>(query, undefined, { key: i % 2 ? outsider : stack.key })),
+    );
+    rounds.forEach((r, i) => {
+      const values = Object.values(r.body.data!);
+      if (i % 2) expect(values.every((v) => v === null)).toBe(true);
+      else expect(values.map((v) => v?.id)).toEqual(ids);
+    });
+  });
+
+  it('no credential → UNAUTHENTICATED, no upstream call', async () => {
+    await stack.clearRequests();
+    const r = await stack.gql(`{ asset(id: "${textIds[0]}") { id } }`, undefined, { key: null });
+    expect(r.status).toBe(401);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await stack.requests()).toEqual([]);
+  });
+});
+
+describe('upstream faults', () => {
+  const count = 'query($p: ID!) { countAssets(projectId: $p) }';
+
+  it('503 then success → data', async () => {
+    await stack.setFaults([{ kind: 'status', status: 503, nth: 1, rootField: 'countAssets' }]);
+    await stack.clearRequests();
+    const { body } = await stack.gql<{ countAssets: number }>(count, { p: stack.demo.projects.text.id });
+    await stack.clearFaults();
+    expect(body.data?.countAssets).toBe(stack.demo.projects.text.assetCount);
+    const log = await stack.requests();
+    expect(log).toHaveLength(2);
+    expect(log[0]!.fault).toBe('status:503');
+  });
+
+  it('429 with Retry-After is honoured', async () => {
+    await stack.setFaults([{ kind: 'rateLimit', retryAfterSeconds: 1, nth: 1, rootField: 'countAssets' }]);
+    await stack.clearRequests();
+    const { body } = await stack.gql<{ countAssets: number }>(count, { p: stack.demo.projects.text.id });
+    await stack.clearFaults();
+    expect(body.data?.countAssets).toBe(stack.demo.projects.text.assetCount);
+    const log = await stack.requests();
+    expect(log).toHaveLength(2);
+    expect(Date.parse(log[1]!.time) - Date.parse(log[0]!.time)).toBeGreaterThanOrEqual(900);
+  });
+
+  it('a hanging upstream → UPSTREAM_TIMEOUT within the configured deadline', async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '200', UPSTREAM_DEADLINE_MS: '600', UPSTREAM_BACKOFF_MS: '10' });
+    const bff = await createBffServer(config);
+    try {
+      await stack.setFaults([{ kind: 'hang', rootField: 'countAssets' }]);
+      const { body } = await gqlRequest(bff.url, count, { p: stack.demo.projects.text.id }, { authorization: `X-API-Key: ${stack.key}` });
+      expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+      expect(JSON.stringify(body)).not.toContain(stack.key);
+    } finally {
+      await stack.clearFaults();
+      await bff.close();
+    }
+  });
+
+  it('an upstream GraphQL error is UPSTREAM_ERROR without the upstream message', async () => {
+    await stack.setFaults([{ kind: 'graphqlError', message: 'internal detail xyz', nth: 1 }]);
+    const { body } = await stack.gql(count, { p: stack.demo.projects.text.id });
+    await stack.clearFaults();
+    expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(JSON.stringify(body)).not.toContain('internal detail xyz');
+  });
+});
