@@ -142,7 +142,10 @@ async function listFiles(dir, prefix = '') {
   return nested.flat().sort();
 }
 
-/** Writes .br and .gz next to each compressible file when they are smaller; returns the manifest's file table. */
+/**
+ * Writes .br and .gz next to each compressible file when they are smaller; returns the manifest's
+ * file table. Brotli quality 9: quality 10-11 saves another ~8% but takes ten times longer.
+ */
 async function precompress(names) {
   const brotli = promisify(brotliCompress);
   const gz = promisify(gzip);
@@ -154,7 +157,7 @@ async function precompress(names) {
       const entry = { size: data.length, encodings: {} };
       if (COMPRESSIBLE.test(name)) {
         const [br, gzipped] = await Promise.all([
-          brotli(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 10, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+          brotli(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
           gz(data, { level: 9 }),
         ]);
         for (const [encoding, ext, body] of [['br', 'br', br], ['gzip', 'gz', gzipped]]) {
