@@ -62,6 +62,21 @@ describe('graphiqlRouter over HTTP', () => {
     expect(html.match(/<script/g)).toHaveLength(2); // the JSON block and the app module, nothing inline
   });
 
+  it('embeds hostile config values as data that cannot close the script block', async () => {
+    const defaultQuery = '# </script><script>alert(1)</script> <!-- \u2028 & "quotes"\n{ __typename }';
+    const defaultHeaders = { Authorization: 'X-API-Key: </SCRIPT>' };
+    const bare = await startBareRouter({ assetsDir: ASSETS_DIR, defaultQuery, defaultHeaders });
+    try {
+      const html = await (await fetch(`${bare.origin}/graphql`, { headers: { accept: 'text/html' } })).text();
+      expect(html.match(/<\/script>/gi)).toHaveLength(2);
+      expect(html).not.toContain('<!--');
+      const config = /id="graphiql-config">(.*?)<\/script>/s.exec(html)?.[1];
+      expect(JSON.parse(config ?? 'null')).toEqual({ endpoint: '/graphql', headers: defaultHeaders, query: defaultQuery });
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('leaves GraphQL GET and POST requests to Apollo', async () => {
     const get = await fetch(`${target.origin}${target.endpoint}?query=${encodeURIComponent('{__typename}')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
@@ -94,7 +109,7 @@ describe('graphiqlRouter over HTTP', () => {
 
   it('answers 503 with the build command when the assets are missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'graphiql-empty-'));
-    const bare = await startBareRouter(empty);
+    const bare = await startBareRouter({ assetsDir: empty });
     try {
       const res = await fetch(`${bare.origin}/graphql`, { headers: { accept: 'text/html' } });
       expect(res.status).toBe(503);

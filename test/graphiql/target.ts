@@ -3,7 +3,7 @@
  * - `startGraphiqlTarget()`: the real BFF (`createBffServer`, which mounts `graphiqlRouter()` in
  *   front of Apollo at /graphql) over the Kili emulator with its demo seed, GraphiQL pre-filled
  *   with the demo admin's key and an `assets` query on the demo TEXT project.
- * - `startBareRouter(assetsDir)`: only `graphiqlRouter()` on an express app (for the no-build case).
+ * - `startBareRouter(options)`: only `graphiqlRouter()` on an express app (escaping, no-build case).
  */
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig } from '../../src/config.js';
 import { startEmulator } from '../../src/emulator/index.js';
-import { graphiqlRouter } from '../../src/http/graphiql.js';
+import { graphiqlRouter, type GraphiqlRouterOptions } from '../../src/http/graphiql.js';
 import { createBffServer } from '../../src/server.js';
 
 export interface GraphiqlTarget {
@@ -72,9 +72,9 @@ export function emulatorCredentialHash(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
-export async function startBareRouter(assetsDir: string): Promise<BareRouter> {
+export async function startBareRouter(options: Omit<GraphiqlRouterOptions, 'endpoint'>): Promise<BareRouter> {
   const app = express();
-  app.use(graphiqlRouter({ endpoint: '/graphql', assetsDir }));
+  app.use(graphiqlRouter({ endpoint: '/graphql', ...options }));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
