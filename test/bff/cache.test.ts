@@ -1,0 +1,66 @@
+/**
+ * Caches: the in-memory store always; the Redis store only when REDIS_URL is set
+ * (e.g. REDIS_URL=redis://127.0.0.1:6379 npx vitest run test/bff/cache.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { createCache, type BffCache } from '../../src/cache/index.js';
+import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+
+async function exercise(cache: BffCache) {
+  const key = `k-${Math.random().toString(36).slice(2)}`;
+  expect(await cache.idem.get(key)).toBeUndefined();
+  await cache.idem.set(key, { assetIds: ['a'] }, 60_000);
+  expect(await cache.idem.get(key)).toEqual({ assetIds: ['a'] });
+  // namespaces are separate
+  expect(await cache.apq.get(key)).toBeUndefined();
+  expect(await cache.response.get(key)).toBeUndefined();
+  await cache.response.set(key, 'short', 50);
+  await new Promise((r) => setTimeout(r, 120));
+  expect(await cache.response.get(key)).toBeUndefined();
+  expect(await cache.idem.delete(key)).toBe(true);
+  expect(await cache.idem.get(key)).toBeUndefined();
+}
+
+describe('cache (memory)', () => {
+  it('stores per namespace with TTLs', async () => {
+    const cache = await createCache(null);
+    expect(cache.kind).toBe('memory');
+    await exercise(cache);
+    await cache.close();
+  });
+});
+
+const REDIS_URL = process.env.REDIS_URL;
+if (!REDIS_URL) console.warn('cache.test.ts: REDIS_URL is not set, skipping the Redis-backed cache tests.');
+
+describe.skipIf(!REDIS_URL)('cache (redis, REDIS_URL set)', () => {
+  it('stores per namespace with TTLs, shared between two instances', async () => {
+    const a = await createCache(REDIS_URL!);
+    const b = await createCache(REDIS_URL!);
+    try {
+      expect(a.kind).toBe('redis');
+      await exercise(a);
+      const key = `shared-${Date.now()}`;
+      await a.idem.set(key, 42, 10_000);
+      expect(await b.idem.get(key)).toBe(42);
+      await a.idem.delete(key);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('shares the per-credential rate limit through Redis', async () => {
+    const a = await createCache(REDIS_URL!);
+    const b = await createCache(REDIS_URL!);
+    try {
+      const hash = `cred-${Date.now()}`;
+      await createRateLimiter(2, a.redisClient).consume(hash);
+      await createRateLimiter(2, b.redisClient).consume(hash);
+      await expect(createRateLimiter(2, a.redisClient).consume(hash)).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
