@@ -8,6 +8,7 @@ import type { Row } from './db.js';
 import type { EmuContext } from './context.js';
 import { assetCondition } from './where.js';
 import { parseJsonOr } from './util.js';
+import { badInput } from './errors.js';
 
 export interface Page {
   ids: string[];
@@ -40,6 +41,7 @@ export function toAssets(rows: Row[]): AssetObj[] {
 
 /** Assets matching `where` visible to the caller, in creation order. */
 export function findAssets(ctx: EmuContext, where: AssetWhere, first?: number | null, skip?: number | null): AssetObj[] {
+  if (skip != null && skip < 0) throw badInput('skip must be ≥ 0', 'skip');
   const c = assetCondition(where, ctx.user.id);
   const limit = first ?? -1;
   const rows = ctx.store.all(`SELECT a.* FROM assets a WHERE ${c.sql} ${ORDER} LIMIT ? OFFSET ?`, ...c.params, limit, Math.max(skip ?? 0, 0));

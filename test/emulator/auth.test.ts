@@ -13,7 +13,7 @@ const post = (headers: Record<string, string>) =>
 
 describe('authentication', () => {
   it('accepts Authorization: X-API-Key, Authorization: Bearer and X-API-Key', async () => {
-    for (const headers of [{ authorization: `X-API-Key: ${ADMIN_KEY}` }, { authorization: `Bearer ${ADMIN_KEY}` }, { 'x-api-key': ADMIN_KEY }]) {
+    for (const headers of [{ authorization: `X-API-Key: ${ADMIN_KEY}` }, { authorization: `Bearer ${ADMIN_KEY}` }, { 'x-api-key': ADMIN_KEY }] as Record<string, string>[]) {
       const res = await post(headers);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ data: { viewer: { email: 'admin@demo.kili.local' } } });
@@ -21,7 +21,7 @@ describe('authentication', () => {
   });
 
   it('answers 401 with a GraphQL-shaped body for a missing or unknown key', async () => {
-    for (const headers of [{}, { authorization: 'X-API-Key: wrong' }]) {
+    for (const headers of [{}, { authorization: 'X-API-Key: wrong' }] as Record<string, string>[]) {
       const res = await post(headers);
       expect(res.status).toBe(401);
       const body = await res.json();

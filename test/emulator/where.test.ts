@@ -148,6 +148,11 @@ describe('filter input errors and paging', () => {
     }
   });
 
+  it('rejects a negative skip', async () => {
+    const r = await gql(ctx.emu, ASSET_IDS, { where: where(TEXT), first: 1, skip: -1 });
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('skip beyond the end gives an empty page; order is creation time then id', async () => {
     expect((await data<{ data: unknown[] }>(ctx.emu, ASSET_IDS, { where: where(TEXT), first: 10, skip: 500 })).data).toEqual([]);
     const page = await data<{ data: { id: string }[] }>(ctx.emu, ASSET_IDS, { where: where(TEXT), first: 3, skip: 10 });
