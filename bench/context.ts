@@ -15,6 +15,8 @@ export interface BenchContext {
   quick: boolean;
   latencyMs: number;
   emulator: EmulatorControl;
+  /** The emulator process (CPU accounting). */
+  emulatorPid: number;
   bff: Bff;
   /** Progress lines (stderr), so stdout stays the results. */
   log(line: string): void;

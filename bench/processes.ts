@@ -6,7 +6,7 @@
  * pid we hold is the server itself (the CLI forks a second Node process) and its /proc status
  * is the server's memory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -195,6 +195,52 @@ export function sampleRss(pid: number, intervalMs = 50): RssSampler {
       const hwmMb = memory ? memory.hwmMb : null;
       const peakMb = Math.max(peak, memory?.rssMb ?? 0, hwmReset && hwmMb !== null ? hwmMb : 0);
       return { peakMb, samples, hwmMb, hwmReset };
+    },
+  };
+}
+
+let clockTicks: number | null = null;
+
+/** Kernel clock ticks per second (`getconf CLK_TCK`, usually 100). */
+function ticksPerSecond(): number {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU time (user + system) the process has used so far, ms; null when unavailable. */
+export function readCpuMs(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
+  return ((utime + stime) * 1000) / ticksPerSecond();
+}
+
+/** Measures the CPU time each of `pids` spends between `start()` and `stop()`, ms. */
+export function cpuMeter(pids: Record<string, number>): { stop(): Record<string, number | null> } {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readCpuMs(pid)]));
+  return {
+    stop() {
+      return Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => {
+          const now = readCpuMs(pid);
+          const then = before[name];
+          return [name, now === null || then === null || then === undefined ? null : now - then];
+        }),
+      );
     },
   };
 }

@@ -94,7 +94,7 @@ export function renderMarkdown(results: BenchResults): string {
     `# Benchmark results (${run.mode} run)`,
     '',
     `${run.generatedAt} · commit ${run.commit ?? 'unknown'} · upstream latency ${run.latencyMs} ms` +
-      `${run.jitterMs ? ` ± ${run.jitterMs} ms` : ''} · Node ${run.node} · ${run.cpus} CPU(s) · ${round(run.durationS, 0)} s`,
+      `${run.jitterMs ? ` ± ${run.jitterMs} ms` : ''} · Node ${run.node} · ${run.cpus} CPU(s) · 1-min load ${round(run.loadAverage.start)} → ${round(run.loadAverage.end)} · ${round(run.durationS, 0)} s`,
     '',
     '| Scenario | Measure | Baseline | Baseline figure | BFF | Ratio | Target | Met |',
     '| --- | --- | --- | ---: | ---: | ---: | --- | :---: |',

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,6 +46,7 @@ interface Options {
   latencyMs: number;
   jitterMs: number;
   only: Set<number>;
+  outDir: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -56,13 +57,15 @@ function parseOptions(argv: string[]): Options {
       latency: { type: 'string', default: '20' },
       jitter: { type: 'string', default: '0' },
       only: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4]\n',
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5] [--out DIR]\n' +
+        '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n',
     );
     process.exit(0);
   }
@@ -72,7 +75,15 @@ function parseOptions(argv: string[]): Options {
     return n;
   };
   const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => number('only', s.trim())));
-  return { quick: values.quick ?? false, latencyMs: number('latency', values.latency ?? '20'), jitterMs: number('jitter', values.jitter ?? '0'), only };
+  const partial = [1, 2, 3, 4, 5].some((n) => !only.has(n));
+  const outDir = values.out ?? (partial ? join(RESULTS_DIR, 'partial') : RESULTS_DIR);
+  return {
+    quick: values.quick ?? false,
+    latencyMs: number('latency', values.latency ?? '20'),
+    jitterMs: number('jitter', values.jitter ?? '0'),
+    only,
+    outDir,
+  };
 }
 
 function gitCommit(): string | null {
@@ -118,6 +129,7 @@ async function startServices(apiKey: string): Promise<{ emulator: Service; bff: 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const started = Date.now();
+  const loadStart = loadavg()[0] ?? 0;
   const apiKey = `bench-${randomBytes(12).toString('hex')}`;
   const services: Service[] = [];
   const scenarios: ScenarioResult[] = [];
@@ -134,7 +146,14 @@ async function main(): Promise<void> {
     await control.setLatency(options.latencyMs, options.jitterMs);
     log(`upstream latency ${options.latencyMs} ms${options.jitterMs ? ` ± ${options.jitterMs} ms` : ''}; mode ${options.quick ? 'quick' : 'full'}`);
 
-    const ctx: BenchContext = { quick: options.quick, latencyMs: options.latencyMs, emulator: control, bff: bffClient(bffUrl, bff.pid, adminKey), log };
+    const ctx: BenchContext = {
+      quick: options.quick,
+      latencyMs: options.latencyMs,
+      emulator: control,
+      emulatorPid: emulator.pid,
+      bff: bffClient(bffUrl, bff.pid, adminKey),
+      log,
+    };
     const idleMb = readMemory(bff.pid)?.rssMb ?? null;
 
     const plan: Array<[number, Pick<ScenarioResult, 'id' | 'title'>, (c: BenchContext) => Promise<ScenarioResult>]> = [
@@ -151,7 +170,7 @@ async function main(): Promise<void> {
       await control.clearRequests().catch(() => undefined);
       scenarios.push(result);
       process.stdout.write(renderScenarioText(result) + '\n');
-      log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s (machine load ${(loadavg()[0] ?? 0).toFixed(2)})`);
     }
     if (options.only.has(5)) {
       const memory = memoryScenario(
@@ -181,13 +200,14 @@ async function main(): Promise<void> {
       node: process.versions.node,
       platform: `${process.platform} ${process.arch}`,
       cpus: cpus().length,
+      loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
       commit: gitCommit(),
       durationS: (Date.now() - started) / 1000,
     },
     summary,
     scenarios,
   };
-  const paths = await writeResults(RESULTS_DIR, results);
+  const paths = await writeResults(options.outDir, results);
   process.stdout.write(`results: ${paths.map((p) => relative(process.cwd(), p)).join(', ')} (${results.run.durationS.toFixed(1)} s)\n`);
   process.stdout.write(summaryLine(summary) + '\n');
 }

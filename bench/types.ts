@@ -58,6 +58,8 @@ export interface RunInfo {
   node: string;
   platform: string;
   cpus: number;
+  /** 1-minute load average of the machine when the run started and ended (shared machines drift). */
+  loadAverage: { start: number; end: number };
   commit: string | null;
   durationS: number;
 }

@@ -7,7 +7,7 @@
 import { projectWhere, sdkPaginate } from '../baselines/sdk.js';
 import { countByRootField, type LoggedRequest } from '../emulator-control.js';
 import { bffData, median, READ_FIELDS, timed, type BenchContext } from '../context.js';
-import { sampleRss } from '../processes.js';
+import { cpuMeter, sampleRss } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
 
 export const LARGE_READ_SIZE = 5000;
@@ -35,13 +35,16 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
   const sdkTimes: number[] = [];
   let sdkCalls = 0;
   let sdkRows = 0;
+  let bffCpuMs: Record<string, number | null> = {};
   let counted: { value: { value: Array<{ id: string }>; ms: number }; requests: LoggedRequest[] };
   try {
     // Warm-up on a small page, both sides; not measured.
     await bffData(ctx, bffAssetsQuery(100), { projectId });
     await sdkPaginate(execute, { where, fields: READ_FIELDS, first: 100 });
 
+    const cpu = cpuMeter({ emulator: ctx.emulatorPid, bff: ctx.bff.pid });
     counted = await emulator.counting(() => timed(readBff));
+    bffCpuMs = cpu.stop();
     bffTimes.push(counted.value.ms);
     for (let i = 0; i < reps; i += 1) {
       const sdk = await timed(readSdk);
@@ -64,6 +67,8 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
     if (sdkRows !== size) notes.push(`the SDK algorithm returned ${sdkRows} assets, expected ${size}.`);
     const expected = new Set(ids);
     const missing = bffRows.filter((row) => !expected.has(row.id)).length;
+    const c = (name: string): string => (bffCpuMs[name] == null ? '?' : String(Math.round(bffCpuMs[name] as number)));
+    notes.push(`CPU during one BFF read (${Math.round(counted.value.ms)} ms wall): BFF ${c('bff')} ms, emulator ${c('emulator')} ms.`);
     if (missing > 0) notes.push(`${missing} assets returned by the BFF are not among the seeded ones.`);
     ctx.log(`  ${Math.round(baselineMs)} ms SDK (${sdkCalls} calls) vs ${Math.round(oursMs)} ms BFF (${bffCalls} calls): ${speedup.toFixed(2)}×`);
     return {
@@ -102,6 +107,7 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
         sdkCalls,
         pageSizes: counted.requests.map((r) => r.variables['first']).filter((v) => v !== undefined),
         peakRss: peak,
+        cpuMsDuringBffRead: bffCpuMs,
       },
       summary: { largeReadSpeedup: speedup },
     };

@@ -49,7 +49,7 @@ export function memoryScenario(
   const anyNotReset = windows.some(([, p]) => p !== null && !p.hwmReset);
   if (anyNotReset) notes.push('VmHWM could not be reset per window; the figure is the max of VmRSS samples every 50 ms.');
   const now = readMemory(ctx.bff.pid);
-  if (now) notes.push(`BFF lifetime peak (VmHWM) at the end of the run: ${now.hwmMb.toFixed(1)} MB, includes scenario 3's 10,000-asset mutation.`);
+  if (now) notes.push(`BFF lifetime peak (VmHWM) at the end of the run: ${now.hwmMb.toFixed(1)} MB, includes start-up and scenarios 1 and 3.`);
   return {
     id: 'memory',
     title: '5. Memory',

@@ -5,12 +5,13 @@
  * Every response body is checked (no GraphQL `errors`, 100 ids), so failures cannot pass for
  * throughput. The BFF's memory is sampled meanwhile (scenario 5).
  */
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { assetsDocument, projectWhere } from '../baselines/sdk.js';
 import { countByRootField } from '../emulator-control.js';
 import { kiliHeaders } from '../gql.js';
 import { errorMessage, READ_FIELDS, type BenchContext } from '../context.js';
-import { sampleRss } from '../processes.js';
+import { cpuMeter, sampleRss } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
 
 export const PAGE = 100;
@@ -92,11 +93,15 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   await load(ctx.bff.url, ctx.bff.headers, bffBody, warmup);
   await emulator.clearRequests();
 
+  const pids = { emulator: ctx.emulatorPid, bff: ctx.bff.pid };
   ctx.log(`  direct upstream, ${seconds} s at concurrency ${CONNECTIONS}`);
+  const directCpu = cpuMeter(pids);
   const direct = await load(emulator.graphqlUrl, directHeaders, directBody, seconds);
+  const directCpuMs = directCpu.stop();
   await emulator.clearRequests();
   ctx.log(`  through the BFF, ${seconds} s at concurrency ${CONNECTIONS}`);
   const rss = sampleRss(ctx.bff.pid);
+  const bffCpu = cpuMeter(pids);
   let bff: LoadFigures;
   let peakRss: ReturnType<typeof rss.stop>;
   try {
@@ -104,6 +109,16 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   } finally {
     peakRss = rss.stop();
   }
+  const bffCpuMs = bffCpu.stop();
+  // CPU ms per answered request, per process: the cost that bounds throughput once the cores are busy.
+  const perRequest = (cpu: Record<string, number | null>, figures: LoadFigures, name: string): number | null => {
+    const ms = cpu[name];
+    return ms === null || ms === undefined || figures.ok === 0 ? null : ms / figures.ok;
+  };
+  const cpuPerRequest = {
+    direct: { emulator: perRequest(directCpuMs, direct, 'emulator') },
+    bff: { emulator: perRequest(bffCpuMs, bff, 'emulator'), bff: perRequest(bffCpuMs, bff, 'bff') },
+  };
   await emulator.clearRequests().catch((error: unknown) => ctx.log(`  clear log: ${errorMessage(error)}`));
 
   const ratio = bff.rps / direct.rps;
@@ -112,6 +127,12 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   const notes: string[] = [];
   if (direct.bad + direct.errors > 0) notes.push(`direct: ${direct.bad} bad answers, ${direct.errors} connection errors.`);
   if (bff.bad + bff.errors > 0) notes.push(`BFF: ${bff.bad} bad answers (non-2xx or not 100 assets), ${bff.errors} connection errors; only good answers count.`);
+  const f = (v: number | null): string => (v === null ? '?' : v.toFixed(2));
+  notes.push(
+    `CPU per request: direct, emulator ${f(cpuPerRequest.direct.emulator)} ms; through the BFF, emulator ` +
+      `${f(cpuPerRequest.bff.emulator)} ms + BFF ${f(cpuPerRequest.bff.bff)} ms (${cpus().length} cores shared with the load generator` +
+      `; 1-min load ${(loadavg()[0] ?? 0).toFixed(2)}).`,
+  );
   if (callsPerRequest !== 1) notes.push(`the BFF made ${callsPerRequest} upstream calls per request (${JSON.stringify(countByRootField(probe.requests))} over 5 requests).`);
   ctx.log(`  ${direct.rps.toFixed(0)} req/s direct vs ${bff.rps.toFixed(0)} req/s BFF (${ratio.toFixed(2)}); p50 ${direct.p50} → ${bff.p50} ms`);
   return {
@@ -152,7 +173,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
       },
     ],
     notes,
-    raw: { projectId, direct, bff, callsPerRequest, peakRss },
+    raw: { projectId, direct, bff, callsPerRequest, peakRss, cpuMs: { direct: directCpuMs, bff: bffCpuMs }, cpuPerRequest },
     summary: { proxyThroughputRatio: ratio, proxyAddedP50Ms: addedP50 },
   };
 }
