@@ -11,7 +11,7 @@
  * Content-Security-Policy allows only this origin. Without a build, the page answers 503.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -24,7 +24,7 @@ export interface GraphiqlRouterOptions {
   defaultHeaders?: Record<string, string>;
   /** Operation shown in a new tab. @default a short `assets` example */
   defaultQuery?: string;
-  /** Directory written by scripts/build-graphiql.mjs. @default <repository>/public/graphiql */
+  /** Directory written by scripts/build-graphiql.mjs. @default public/graphiql in the package root (nearest package.json) */
   assetsDir?: string;
 }
 
@@ -39,7 +39,12 @@ interface Manifest {
 /** URL prefix of the built assets (fixed: the app resolves its workers relative to its own URL). */
 export const GRAPHIQL_ASSETS_PATH = '/graphiql';
 
-const DEFAULT_ASSETS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'graphiql');
+/** <package root>/public/graphiql, from src/http/ (tsx) as from dist/src/http/ (compiled). */
+function defaultAssetsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'public', 'graphiql');
+}
 const DEFAULT_QUERY = `# Welcome to the Kili Asset BFF. Set your project id and run (Ctrl+Enter).
 query Assets {
   assets(projectId: "YOUR_PROJECT_ID", first: 10) {
@@ -129,7 +134,7 @@ export function graphiqlRouter(options: GraphiqlRouterOptions): Router {
   if (typeof endpoint !== 'string' || !endpoint.startsWith('/')) {
     throw new TypeError(`graphiqlRouter: endpoint must be a path starting with '/', got ${JSON.stringify(endpoint)}`);
   }
-  const assetsDir = resolve(options.assetsDir ?? DEFAULT_ASSETS_DIR);
+  const assetsDir = resolve(options.assetsDir ?? defaultAssetsDir());
   const loadManifest = manifestLoader(assetsDir);
   const configJson = scriptSafeJson({
     endpoint,
