@@ -69,12 +69,14 @@ export interface SpawnOptions {
   args?: string[];
   env?: Record<string, string>;
   cwd: string;
+  /** Extra Node flags placed before `--import tsx`, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 /** Starts `node --import tsx <entry> ...args` with piped output kept in a ring buffer. */
 export function spawnService(options: SpawnOptions): Service {
   installHooks();
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -96,6 +96,8 @@ export function renderMarkdown(results: BenchResults): string {
     `${run.generatedAt} · commit ${run.commit ?? 'unknown'} · upstream latency ${run.latencyMs} ms` +
       `${run.jitterMs ? ` ± ${run.jitterMs} ms` : ''} · Node ${run.node} · ${run.cpus} CPU(s) · 1-min load ${round(run.loadAverage.start)} → ${round(run.loadAverage.end)} · ${round(run.durationS, 0)} s`,
     '',
+    `BFF settings: ${Object.entries(run.bffEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ') || 'defaults'} (everything else at its default).`,
+    '',
     '| Scenario | Measure | Baseline | Baseline figure | BFF | Ratio | Target | Met |',
     '| --- | --- | --- | ---: | ---: | ---: | --- | :---: |',
   ];

@@ -39,6 +39,8 @@ export const BFF_BENCH_ENV: Readonly<Record<string, string>> = {
   // would throttle scenario 4 to ~8 req/s. The SDK baselines are not throttled either.
   RATE_LIMIT_PER_MINUTE: '10000000',
   RESPONSE_CACHE_TTL_MS: '0',
+  // Only shortens the stop at the end of the run (the BFF otherwise waits out the full grace).
+  SHUTDOWN_GRACE_MS: '1000',
 };
 
 interface Options {
@@ -47,6 +49,10 @@ interface Options {
   jitterMs: number;
   only: Set<number>;
   outDir: string;
+  /** Directory for CPU profiles of the BFF and the emulator (`--cpu-prof`), written when they stop. */
+  profileDir: string | null;
+  /** Extra BFF environment (`--bff-env KEY=VALUE`, repeatable), for tuning experiments. */
+  bffEnv: Record<string, string>;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -58,14 +64,18 @@ function parseOptions(argv: string[]): Options {
       jitter: { type: 'string', default: '0' },
       only: { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'string' },
+      'bff-env': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5] [--out DIR]\n' +
-        '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n',
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...]\n' +
+        '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n' +
+        '  --profile DIR writes V8 CPU profiles (.cpuprofile) of the BFF and the emulator into DIR.\n' +
+        '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n',
     );
     process.exit(0);
   }
@@ -83,6 +93,14 @@ function parseOptions(argv: string[]): Options {
     jitterMs: number('jitter', values.jitter ?? '0'),
     only,
     outDir,
+    profileDir: values.profile ?? null,
+    bffEnv: Object.fromEntries(
+      (values['bff-env'] ?? []).map((pair) => {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new TypeError(`--bff-env must be KEY=VALUE, got ${pair}`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
   };
 }
 
@@ -94,11 +112,15 @@ function gitCommit(): string | null {
   }
 }
 
+function profileArgs(dir: string | null, name: string): string[] {
+  return dir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
+}
+
 const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
 
-async function startServices(apiKey: string): Promise<{ emulator: Service; bff: Service; control: EmulatorControl; bffUrl: string }> {
+async function startServices(apiKey: string, profileDir: string | null, bffEnv: Record<string, string>): Promise<{ emulator: Service; bff: Service; control: EmulatorControl; bffUrl: string }> {
   const emulatorPort = await freePort();
   const bffPort = await freePort();
   const origin = `http://127.0.0.1:${emulatorPort}`;
@@ -109,6 +131,7 @@ async function startServices(apiKey: string): Promise<{ emulator: Service; bff: 
     args: ['--port', String(emulatorPort), '--dev', '--seed', 'demo', '--api-key', apiKey],
     env: { EMULATOR_API_KEY: apiKey },
     cwd: ROOT,
+    nodeArgs: profileArgs(profileDir, 'emulator'),
   });
   const control = new EmulatorControl(origin, apiKey);
   const emulatorMs = await waitForHttp(emulator, control.versionUrl);
@@ -118,8 +141,9 @@ async function startServices(apiKey: string): Promise<{ emulator: Service; bff: 
   const bff = spawnService({
     name: 'bff',
     entry: 'src/main.ts',
-    env: { ...BFF_BENCH_ENV, KILI_API_URL: control.graphqlUrl, PORT: String(bffPort), HOST: '127.0.0.1' },
+    env: { ...BFF_BENCH_ENV, ...bffEnv, KILI_API_URL: control.graphqlUrl, PORT: String(bffPort), HOST: '127.0.0.1' },
     cwd: ROOT,
+    nodeArgs: profileArgs(profileDir, 'bff'),
   });
   const bffMs = await waitForHttp(bff, `http://127.0.0.1:${bffPort}/readyz`);
   log(`BFF ready in ${bffMs} ms (pid ${bff.pid})`);
@@ -134,7 +158,7 @@ async function main(): Promise<void> {
   const services: Service[] = [];
   const scenarios: ScenarioResult[] = [];
   try {
-    const { emulator, bff, control: initial, bffUrl } = await startServices(apiKey);
+    const { emulator, bff, control: initial, bffUrl } = await startServices(apiKey, options.profileDir, options.bffEnv);
     services.push(emulator, bff);
 
     // A clean demo seed; its admin key is the one we passed (or the emulator's own if it ignored ours).
@@ -186,8 +210,10 @@ async function main(): Promise<void> {
     log(`run aborted: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   } finally {
-    await Promise.all(services.map((s) => s.stop()));
-    await closeHttp();
+    await closeHttp(); // idle keep-alive sockets would hold the BFF's graceful shutdown
+    const t0 = Date.now();
+    await Promise.all(services.map((s) => s.stop(options.profileDir === null ? 5000 : 15_000)));
+    log(`services stopped in ${Date.now() - t0} ms`);
   }
 
   const summary = buildSummary(scenarios);
@@ -201,6 +227,7 @@ async function main(): Promise<void> {
       platform: `${process.platform} ${process.arch}`,
       cpus: cpus().length,
       loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
+      bffEnv: { ...BFF_BENCH_ENV, ...options.bffEnv },
       commit: gitCommit(),
       durationS: (Date.now() - started) / 1000,
     },

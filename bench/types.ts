@@ -60,6 +60,8 @@ export interface RunInfo {
   cpus: number;
   /** 1-minute load average of the machine when the run started and ended (shared machines drift). */
   loadAverage: { start: number; end: number };
+  /** Environment given to the BFF beyond KILI_API_URL, PORT and HOST. */
+  bffEnv: Record<string, string>;
   commit: string | null;
   durationS: number;
 }

@@ -7,6 +7,7 @@
 import { projectWhere, sdkUpdatePropertiesInAssets } from '../baselines/sdk.js';
 import { countByRootField } from '../emulator-control.js';
 import { bffRaw, median, timed, type BenchContext } from '../context.js';
+import { cpuMeter } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
 
 const MUTATION = `mutation BulkUpdate($projectId: ID, $assets: [AssetPropertiesInput!]!) {
@@ -62,16 +63,20 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
   let last: MutationResult | null = null;
   let lastPriority = 0;
   let independentlyVerified = 0;
+  const cpu: Record<'sdk' | 'bff', Record<string, number | null>> = { sdk: {}, bff: {} };
   for (let rep = 0; rep < reps; rep += 1) {
     const sdkPriority = 10 + rep * 2;
     const bffPriority = sdkPriority + 1;
+    const sdkCpu = cpuMeter({ emulator: ctx.emulatorPid });
     const sdk = await timed(() =>
       sdkUpdatePropertiesInAssets(execute, { assetIds: ids, data: ids.map(() => ({ priority: sdkPriority })) }),
     );
     sdkTimes.push(sdk.ms);
+    cpu.sdk = sdkCpu.stop();
     sdkCalls = sdk.value.calls;
     if (sdk.value.ids.length !== size) notes.push(`the SDK way updated ${sdk.value.ids.length} of ${size} assets.`);
 
+    const bffCpu = cpuMeter({ emulator: ctx.emulatorPid, bff: ctx.bff.pid });
     const counted = await emulator.counting(() =>
       timed(() => bffRaw<{ updatePropertiesInAssets: MutationResult }>(ctx, MUTATION, {
         projectId,
@@ -85,6 +90,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
     }
     if (!res.data) throw new Error(`BFF updatePropertiesInAssets: HTTP ${res.status}, no data`);
     bffTimes.push(counted.value.ms);
+    cpu.bff = bffCpu.stop();
     bffCalls = counted.requests.length;
     byRootField = countByRootField(counted.requests);
     last = res.data.updatePropertiesInAssets;
@@ -98,6 +104,11 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
   if (!last.verified) notes.push('the BFF answered verified: false.');
   if (last.assetIds.length !== size) notes.push(`the BFF reported ${last.assetIds.length} of ${size} assets updated.`);
   if (independentlyVerified !== size) notes.push(`read back directly: ${independentlyVerified} of ${size} assets carry the new priority.`);
+  const c = (v: number | null | undefined): string => (v == null ? '?' : String(Math.round(v)));
+  notes.push(
+    `CPU (last run): SDK way, emulator ${c(cpu.sdk['emulator'])} ms; BFF, emulator ${c(cpu.bff['emulator'])} ms + ` +
+      `BFF ${c(cpu.bff['bff'])} ms. Upstream calls by the BFF: ${JSON.stringify(byRootField)}.`,
+  );
   if (last.warnings.length > 0) notes.push(`BFF warnings: ${last.warnings.map((w) => w.code).join(', ')}.`);
 
   const oursMs = median(bffTimes);
@@ -122,11 +133,11 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
         targetOn: 'ratio',
       },
       {
-        measure: 'upstream calls per asset (all, incl. verification)',
+        measure: 'upstream calls per 100 assets (all, incl. verification)',
         baselineLabel: 'SDK way',
-        baseline: sdkCalls / size,
-        ours: bffCalls / size,
-        unit: 'calls/asset',
+        baseline: (sdkCalls * 100) / size,
+        ours: (bffCalls * 100) / size,
+        unit: 'calls',
         ratio: bffCalls / sdkCalls,
         ratioLabel: 'of baseline',
       },
@@ -154,6 +165,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
       mutationBatchesUpstream: mutationCalls,
       bffResult: { batches: last.batches, verified: last.verified, assetIds: last.assetIds.length, warnings: last.warnings },
       independentlyVerified,
+      cpuMs: cpu,
     },
     summary: { bulkMutationSpeedup: speedup },
   };

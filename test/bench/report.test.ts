@@ -37,7 +37,7 @@ const scenarios: ScenarioResult[] = [
 ];
 
 const results: BenchResults = {
-  run: { generatedAt: '2026-01-01T00:00:00.000Z', mode: 'quick', latencyMs: 20, jitterMs: 0, node: '20.19.0', platform: 'linux x64', cpus: 2, loadAverage: { start: 0.5, end: 1 }, commit: 'abc1234', durationS: 42.4 },
+  run: { generatedAt: '2026-01-01T00:00:00.000Z', mode: 'quick', latencyMs: 20, jitterMs: 0, node: '20.19.0', platform: 'linux x64', cpus: 2, loadAverage: { start: 0.5, end: 1 }, bffEnv: { LOG_LEVEL: 'warn' }, commit: 'abc1234', durationS: 42.4 },
   summary: buildSummary(scenarios),
   scenarios,
 };
