@@ -45,6 +45,17 @@ export function requireCredential(credential: Credential | null): Credential {
   return credential;
 }
 
+/** Upstream `PageSize` maximum. */
+const MAX_UPSTREAM_PAGE = 500;
+
+/**
+ * Rows asked for per external-id lookup: twice the key count (room for shared external ids),
+ * capped at the upstream's largest page. A page that comes back short is the last one.
+ */
+export function externalIdPageSize(keyCount: number): number {
+  return Math.min(MAX_UPSTREAM_PAGE, Math.max(1, 2 * keyCount));
+}
+
 export function createLoaders(scope: LoaderScope, batchSize = 100): Loaders {
   let wanted: Selection | null = null;
   const upstreamScope = (): UpstreamScope => ({ upstream: scope.upstream, credential: requireCredential(scope.credential), signal: scope.signal });
@@ -67,14 +78,16 @@ export function createLoaders(scope: LoaderScope, batchSize = 100): Loaders {
       await Promise.all(
         [...byProject].map(async ([projectId, externalIds]) => {
           const where = { project: { id: projectId }, externalIdStrictlyIn: [...externalIds], label: {}, issue: {} };
-          // Several assets may share an external id: page until a short page.
-          for (let skip = 0; ; skip += batchSize) {
-            const rows = await fetchAssetPage(upstreamScope(), where, { id: true, externalId: true }, batchSize, skip);
+          // Several assets may share an external id, so ask for more rows than keys (one call in
+          // practice) and page again only when a page comes back full.
+          const first = externalIdPageSize(externalIds.size);
+          for (let skip = 0; ; skip += first) {
+            const rows = await fetchAssetPage(upstreamScope(), where, { id: true, externalId: true }, first, skip);
             for (const row of rows) {
               const key = `${projectId}\u0000${String(row.externalId)}`;
               found.set(key, [...(found.get(key) ?? []), row.id]);
             }
-            if (rows.length < batchSize) break;
+            if (rows.length < first) break;
           }
         }),
       );

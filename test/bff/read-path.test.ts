@@ -1,7 +1,10 @@
 /** The read path against the emulator: projection, batching, pagination, introspection, isolation, faults. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { createLoaders } from '../../src/loaders/index.js';
 import { createBffServer } from '../../src/server.js';
+import { createUpstreamClient } from '../../src/upstream/client.js';
+import { createRateLimiter } from '../../src/upstream/rateLimit.js';
 import { countRootField, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -85,6 +88,34 @@ describe('batching', () => {
     const log = await stack.requests();
     expect(countRootField(log, 'assets')).toBe(10);
     expect(countRootField(log, 'countAssets')).toBeLessThanOrEqual(1);
+  });
+
+  it('250 external ids → exactly 3 upstream assets calls, shared external ids all returned', async () => {
+    const projectId = stack.demo.projects.image.id;
+    const ids = await stack.seed(projectId, 250, { externalIdPrefix: 'lookup-' });
+    const shared = await stack.seed(projectId, 2, { externalIdPrefix: 'lookup-' }); // lookup-0 and lookup-1 twice
+    const upstream = createUpstreamClient({
+      url: stack.emulator.url,
+      timeoutMs: 5000,
+      deadlineMs: 10_000,
+      retries: 0,
+      backoffMs: 10,
+      connections: 4,
+      rateLimiter: createRateLimiter(100_000),
+    });
+    try {
+      const loaders = createLoaders({ upstream, credential: { scheme: 'x-api-key', value: stack.key, hash: 'test' } });
+      await stack.clearRequests();
+      const found = await loaders.assetIdByExternalId.loadMany(ids.map((_, i) => ({ projectId, externalId: `lookup-${i}` })));
+      const log = await stack.requests();
+      expect(countRootField(log, 'assets')).toBe(3);
+      expect(log).toHaveLength(3);
+      expect(found[0]).toEqual([ids[0], shared[0]]);
+      expect(found[1]).toEqual([ids[1], shared[1]]);
+      expect(found.slice(2)).toEqual(ids.slice(2).map((id) => [id]));
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('returns exactly min(first, available - skip) assets', async () => {

@@ -84,11 +84,9 @@ describe('external ids', () => {
     expect(out.assetIds).toEqual([]); // unlabeled: upstream ignores them
     expect(out.warnings).toMatchObject([{ code: 'UNLABELED_ASSETS_IGNORED' }]);
     const lookups = (await requests(h)).filter((r) => r.rootFields.includes('assets') && JSON.stringify(r.variables).includes('externalIdStrictlyIn'));
-    // One lookup per 100 external ids (the first page of each loader batch). The by-external-id
-    // loader currently pages once more after a full page of 100 (see notes to the bff room), so
-    // the total is bounded by twice that.
+    // One lookup per loader batch of 100 external ids, and no second page.
     expect(lookups.filter((r) => r.variables.skip === 0)).toHaveLength(3);
-    expect(lookups.length).toBeLessThanOrEqual(6);
+    expect(lookups).toHaveLength(3);
   });
 
   it('missing external ids → ASSET_NOT_FOUND, nothing changed', async () => {
