@@ -37,6 +37,10 @@ export interface Config {
   MUTATION_CONCURRENCY: number;
   /** Deadline of a mutation's read-back verification, ms. @default 30000 */
   VERIFY_DEADLINE_MS: number;
+  /** First delay between mutation verification reads, ms (doubles up to the max). @default 1000 */
+  VERIFY_BACKOFF_MIN_MS: number;
+  /** Largest delay between mutation verification reads, ms. @default 8000 */
+  VERIFY_BACKOFF_MAX_MS: number;
   /** Response cache TTL, ms; 0 disables it. @default 0 */
   RESPONSE_CACHE_TTL_MS: number;
   /** Allowed browser origins; empty = same origin only, ['*'] = any. @default [] */
@@ -141,6 +145,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     RATE_LIMIT_PER_MINUTE: int(env, 'RATE_LIMIT_PER_MINUTE', 500, 1),
     MUTATION_CONCURRENCY: int(env, 'MUTATION_CONCURRENCY', 4, 1, 64),
     VERIFY_DEADLINE_MS: int(env, 'VERIFY_DEADLINE_MS', 30_000, 0),
+    VERIFY_BACKOFF_MIN_MS: int(env, 'VERIFY_BACKOFF_MIN_MS', 1000, 0),
+    VERIFY_BACKOFF_MAX_MS: int(env, 'VERIFY_BACKOFF_MAX_MS', 8000, 0),
     RESPONSE_CACHE_TTL_MS: int(env, 'RESPONSE_CACHE_TTL_MS', 0, 0),
     CORS_ORIGINS: (raw(env, 'CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     INTROSPECTION: bool(env, 'INTROSPECTION', true),
@@ -156,6 +162,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (config.UPSTREAM_DEADLINE_MS < config.UPSTREAM_TIMEOUT_MS) {
     throw new TypeError(
       `Config UPSTREAM_DEADLINE_MS (${config.UPSTREAM_DEADLINE_MS}) must be at least UPSTREAM_TIMEOUT_MS (${config.UPSTREAM_TIMEOUT_MS})`,
+    );
+  }
+  if (config.VERIFY_BACKOFF_MAX_MS < config.VERIFY_BACKOFF_MIN_MS) {
+    throw new TypeError(
+      `Config VERIFY_BACKOFF_MAX_MS (${config.VERIFY_BACKOFF_MAX_MS}) must be at least VERIFY_BACKOFF_MIN_MS (${config.VERIFY_BACKOFF_MIN_MS})`,
     );
   }
   return Object.freeze(config);

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       PORT: 4000, KILI_API_URL: null, CACHE_URL: null, MAX_PAGE_SIZE: 10_000, QUERY_BATCH_SIZE: 100,
       RATE_LIMIT_PER_MINUTE: 500, MUTATION_CONCURRENCY: 4, VERIFY_DEADLINE_MS: 30_000, INTROSPECTION: true,
-      LOG_LEVEL: 'info', CORS_ORIGINS: [],
+      LOG_LEVEL: 'info', CORS_ORIGINS: [], VERIFY_BACKOFF_MIN_MS: 1000, VERIFY_BACKOFF_MAX_MS: 8000, RESPONSE_CACHE_TTL_MS: 0,
     });
     expect(config.HASH_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -32,6 +32,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['UPSTREAM_RETRIES', '-1'],
     ['BODY_LIMIT', 'lots'],
+    ['VERIFY_BACKOFF_MIN_MS', '-5'],
+    ['VERIFY_BACKOFF_MAX_MS', '1.5'],
   ])('throws a TypeError naming %s for %j', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(TypeError);
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`^Config ${key} `));
@@ -39,5 +41,14 @@ describe('loadConfig', () => {
 
   it('rejects a deadline shorter than one attempt', () => {
     expect(() => loadConfig({ UPSTREAM_TIMEOUT_MS: '5000', UPSTREAM_DEADLINE_MS: '1000' })).toThrow(/UPSTREAM_DEADLINE_MS/);
+  });
+
+  it('reads the verification backoff bounds, min ≤ max, and the mutation settings use them', async () => {
+    const config = loadConfig({ VERIFY_BACKOFF_MIN_MS: '20', VERIFY_BACKOFF_MAX_MS: '80' });
+    expect(config).toMatchObject({ VERIFY_BACKOFF_MIN_MS: 20, VERIFY_BACKOFF_MAX_MS: 80 });
+    const { settingsFromConfig } = await import('../../src/mutations/settings.js');
+    expect(settingsFromConfig(config)).toMatchObject({ verifyBackoffMinMs: 20, verifyBackoffMaxMs: 80 });
+    expect(settingsFromConfig(loadConfig({}))).toMatchObject({ verifyBackoffMinMs: 1000, verifyBackoffMaxMs: 8000 });
+    expect(() => loadConfig({ VERIFY_BACKOFF_MIN_MS: '500', VERIFY_BACKOFF_MAX_MS: '100' })).toThrow(/^Config VERIFY_BACKOFF_MAX_MS/);
   });
 });
