@@ -114,3 +114,24 @@ export function countByRootField(requests: readonly LoggedRequest[]): Record<str
   for (const r of requests) for (const field of r.rootFields) counts[field] = (counts[field] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * When each root field was received, relative to `startMs` (epoch ms): first and last offsets
+ * and count, e.g. `{ updatePropertiesInAssets: { count: 100, firstMs: 3, lastMs: 812 } }`.
+ */
+export function timeline(
+  requests: readonly LoggedRequest[],
+  startMs: number,
+): Record<string, { count: number; firstMs: number; lastMs: number }> {
+  const out: Record<string, { count: number; firstMs: number; lastMs: number }> = {};
+  for (const r of requests) {
+    const at = Date.parse(r.time) - startMs;
+    for (const field of r.rootFields) {
+      const entry = (out[field] ??= { count: 0, firstMs: at, lastMs: at });
+      entry.count += 1;
+      entry.firstMs = Math.min(entry.firstMs, at);
+      entry.lastMs = Math.max(entry.lastMs, at);
+    }
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
  * calls per asset, and checks every asset independently afterwards (priorities read back).
  */
 import { projectWhere, sdkUpdatePropertiesInAssets } from '../baselines/sdk.js';
-import { countByRootField } from '../emulator-control.js';
+import { countByRootField, timeline } from '../emulator-control.js';
 import { bffRaw, median, timed, type BenchContext } from '../context.js';
 import { cpuMeter } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
@@ -60,6 +60,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
   let sdkCalls = 0;
   let bffCalls = 0;
   let byRootField: Record<string, number> = {};
+  let phases: ReturnType<typeof timeline> = {};
   let last: MutationResult | null = null;
   let lastPriority = 0;
   let independentlyVerified = 0;
@@ -77,6 +78,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
     if (sdk.value.ids.length !== size) notes.push(`the SDK way updated ${sdk.value.ids.length} of ${size} assets.`);
 
     const bffCpu = cpuMeter({ emulator: ctx.emulatorPid, bff: ctx.bff.pid });
+    const bffStart = Date.now();
     const counted = await emulator.counting(() =>
       timed(() => bffRaw<{ updatePropertiesInAssets: MutationResult }>(ctx, MUTATION, {
         projectId,
@@ -93,6 +95,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
     cpu.bff = bffCpu.stop();
     bffCalls = counted.requests.length;
     byRootField = countByRootField(counted.requests);
+    phases = timeline(counted.requests, bffStart);
     last = res.data.updatePropertiesInAssets;
     lastPriority = bffPriority;
   }
@@ -107,7 +110,8 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
   const c = (v: number | null | undefined): string => (v == null ? '?' : String(Math.round(v)));
   notes.push(
     `CPU (last run): SDK way, emulator ${c(cpu.sdk['emulator'])} ms; BFF, emulator ${c(cpu.bff['emulator'])} ms + ` +
-      `BFF ${c(cpu.bff['bff'])} ms. Upstream calls by the BFF: ${JSON.stringify(byRootField)}.`,
+      `BFF ${c(cpu.bff['bff'])} ms. Upstream calls by the BFF (count, first and last arrival in ms after the request was sent): ` +
+      Object.entries(phases).map(([f, p]) => `${f} ×${p.count} ${p.firstMs}–${p.lastMs} ms`).join('; ') + '.',
   );
   if (last.warnings.length > 0) notes.push(`BFF warnings: ${last.warnings.map((w) => w.code).join(', ')}.`);
 
@@ -166,6 +170,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
       bffResult: { batches: last.batches, verified: last.verified, assetIds: last.assetIds.length, warnings: last.warnings },
       independentlyVerified,
       cpuMs: cpu,
+      timeline: phases,
     },
     summary: { bulkMutationSpeedup: speedup },
   };

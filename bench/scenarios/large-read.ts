@@ -5,7 +5,7 @@
  * meanwhile (scenario 5).
  */
 import { projectWhere, sdkPaginate } from '../baselines/sdk.js';
-import { countByRootField, type LoggedRequest } from '../emulator-control.js';
+import { countByRootField, timeline, type LoggedRequest } from '../emulator-control.js';
 import { bffData, median, READ_FIELDS, timed, type BenchContext } from '../context.js';
 import { cpuMeter, sampleRss } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
@@ -36,6 +36,7 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
   let sdkCalls = 0;
   let sdkRows = 0;
   let bffCpuMs: Record<string, number | null> = {};
+  let bffStart = 0;
   let counted: { value: { value: Array<{ id: string }>; ms: number }; requests: LoggedRequest[] };
   try {
     // Warm-up on a small page, both sides; not measured.
@@ -43,6 +44,7 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
     await sdkPaginate(execute, { where, fields: READ_FIELDS, first: 100 });
 
     const cpu = cpuMeter({ emulator: ctx.emulatorPid, bff: ctx.bff.pid });
+    bffStart = Date.now();
     counted = await emulator.counting(() => timed(readBff));
     bffCpuMs = cpu.stop();
     bffTimes.push(counted.value.ms);
@@ -68,7 +70,12 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
     const expected = new Set(ids);
     const missing = bffRows.filter((row) => !expected.has(row.id)).length;
     const c = (name: string): string => (bffCpuMs[name] == null ? '?' : String(Math.round(bffCpuMs[name] as number)));
-    notes.push(`CPU during one BFF read (${Math.round(counted.value.ms)} ms wall): BFF ${c('bff')} ms, emulator ${c('emulator')} ms.`);
+    const phases = timeline(counted.requests, bffStart);
+    notes.push(
+      `CPU during one BFF read (${Math.round(counted.value.ms)} ms wall): BFF ${c('bff')} ms, emulator ${c('emulator')} ms. ` +
+        'Upstream requests received (count, first and last arrival after the request was sent): ' +
+        Object.entries(phases).map(([f, p]) => `${f} ×${p.count} ${p.firstMs}–${p.lastMs} ms`).join('; ') + '.',
+    );
     if (missing > 0) notes.push(`${missing} assets returned by the BFF are not among the seeded ones.`);
     ctx.log(`  ${Math.round(baselineMs)} ms SDK (${sdkCalls} calls) vs ${Math.round(oursMs)} ms BFF (${bffCalls} calls): ${speedup.toFixed(2)}×`);
     return {
@@ -108,6 +115,7 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
         pageSizes: counted.requests.map((r) => r.variables['first']).filter((v) => v !== undefined),
         peakRss: peak,
         cpuMsDuringBffRead: bffCpuMs,
+        timeline: timeline(counted.requests, bffStart),
       },
       summary: { largeReadSpeedup: speedup },
     };
