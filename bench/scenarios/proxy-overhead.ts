@@ -36,13 +36,19 @@ export function goodBody(body: string): boolean {
   return count === PAGE;
 }
 
-async function load(url: string, headers: Record<string, string>, body: string, seconds: number): Promise<LoadFigures> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  seconds: number,
+  connections = CONNECTIONS,
+): Promise<LoadFigures> {
   const result = await autocannon({
     url,
     method: 'POST',
     headers,
     body,
-    connections: CONNECTIONS,
+    connections,
     pipelining: 1,
     duration: seconds,
     verifyBody: (b: string | Buffer | undefined) => goodBody(String(b ?? '')),
@@ -121,6 +127,14 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   };
   await emulator.clearRequests().catch((error: unknown) => ctx.log(`  clear log: ${errorMessage(error)}`));
 
+  // Context for the latency figures: one connection, so nothing queues and the difference is
+  // the BFF's own per-request cost (at concurrency 16 a CPU-bound box adds queueing on top).
+  const serialSeconds = ctx.quick ? 2 : 5;
+  ctx.log(`  unsaturated latency: ${serialSeconds} s per side at concurrency 1`);
+  const directSerial = await load(emulator.graphqlUrl, directHeaders, directBody, serialSeconds, 1);
+  const bffSerial = await load(ctx.bff.url, ctx.bff.headers, bffBody, serialSeconds, 1);
+  await emulator.clearRequests().catch(() => undefined);
+
   const ratio = bff.rps / direct.rps;
   const addedP50 = bff.p50 - direct.p50;
   const addedP99 = bff.p99 - direct.p99;
@@ -138,7 +152,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   return {
     id: 'proxyOverhead',
     title: '4. Proxy overhead',
-    sizes: `${PAGE}-asset page, ${READ_FIELDS.length} fields, concurrency ${CONNECTIONS}, ${seconds} s per side after ${warmup} s warm-up`,
+    sizes: `${PAGE}-asset page, ${READ_FIELDS.length} fields, concurrency ${CONNECTIONS}, ${seconds} s per side after ${warmup} s warm-up; then ${serialSeconds} s per side at concurrency 1`,
     rows: [
       {
         measure: 'throughput',
@@ -163,6 +177,15 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
         targetOn: 'ratio',
       },
       {
+        measure: 'latency p50 at concurrency 1 (no queueing)',
+        baselineLabel: 'direct',
+        baseline: directSerial.p50,
+        ours: bffSerial.p50,
+        unit: 'ms',
+        ratio: bffSerial.p50 - directSerial.p50,
+        ratioLabel: 'ms added',
+      },
+      {
         measure: 'latency p99',
         baselineLabel: 'direct',
         baseline: direct.p99,
@@ -173,7 +196,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
       },
     ],
     notes,
-    raw: { projectId, direct, bff, callsPerRequest, peakRss, cpuMs: { direct: directCpuMs, bff: bffCpuMs }, cpuPerRequest },
+    raw: { projectId, direct, bff, directSerial, bffSerial, callsPerRequest, peakRss, cpuMs: { direct: directCpuMs, bff: bffCpuMs }, cpuPerRequest },
     summary: { proxyThroughputRatio: ratio, proxyAddedP50Ms: addedP50 },
   };
 }
