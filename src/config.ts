@@ -41,7 +41,7 @@ export interface Config {
   VERIFY_BACKOFF_MIN_MS: number;
   /** Largest delay between mutation verification reads, ms. @default 8000 */
   VERIFY_BACKOFF_MAX_MS: number;
-  /** Response cache TTL, ms; 0 disables it. @default 0 */
+  /** Response cache TTL, ms (at most one day); 0 disables it. @default 0 (off: see the README) */
   RESPONSE_CACHE_TTL_MS: number;
   /** Allowed browser origins; empty = same origin only, ['*'] = any. @default [] */
   CORS_ORIGINS: string[];
@@ -147,7 +147,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     VERIFY_DEADLINE_MS: int(env, 'VERIFY_DEADLINE_MS', 30_000, 0),
     VERIFY_BACKOFF_MIN_MS: int(env, 'VERIFY_BACKOFF_MIN_MS', 1000, 0),
     VERIFY_BACKOFF_MAX_MS: int(env, 'VERIFY_BACKOFF_MAX_MS', 8000, 0),
-    RESPONSE_CACHE_TTL_MS: int(env, 'RESPONSE_CACHE_TTL_MS', 0, 0),
+    RESPONSE_CACHE_TTL_MS: int(env, 'RESPONSE_CACHE_TTL_MS', 0, 0, 86_400_000),
     CORS_ORIGINS: (raw(env, 'CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     INTROSPECTION: bool(env, 'INTROSPECTION', true),
     LOG_LEVEL: logLevel(env),

@@ -2,6 +2,7 @@
  * The per-request GraphQL context (DESIGN §2): credential, request id, per-request loaders, the
  * warnings collector rendered into `extensions.warnings`, config and caches.
  */
+import { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -30,6 +31,25 @@ export interface BffContext {
   cache: BffCache;
   /** Upstream HTTP attempts made for this request (metrics, tests). */
   upstreamCalls: { count: number };
+  /** Set when the response came from the response cache (logs). */
+  responseCacheHit?: boolean;
+  /**
+   * Stops aborting this request's upstream calls when the client disconnects. Called for mutation
+   * operations: a write pipeline runs to completion (and stores its Idempotency-Key result) rather
+   * than stopping half-way with an outcome nobody will hear about.
+   */
+  detachClientSignal(): void;
+}
+
+/**
+ * The reason given to upstream calls aborted because the HTTP client went away. Never reaches a
+ * client (it has left); logs show its code.
+ */
+export class ClientClosedRequestError extends GraphQLError {
+  constructor() {
+    super('The client closed the request.', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
+    this.name = 'ClientClosedRequestError';
+  }
 }
 
 export interface ContextInput {
@@ -39,27 +59,36 @@ export interface ContextInput {
   config: Readonly<Config>;
   cache: BffCache;
   idempotencyKey: string | null;
+  /** Aborted when the HTTP client disconnects before the response is sent. */
   signal?: AbortSignal;
 }
 
-/** Builds a context; the upstream client given is wrapped to count this request's calls. */
+/**
+ * Builds a context. The upstream client given is wrapped to count this request's calls and to
+ * abort them (and their retries) when the client disconnects (`input.signal`).
+ */
 export function createContext(input: ContextInput): BffContext {
   const upstreamCalls = { count: 0 };
+  let clientSignal = input.signal;
   const upstream: UpstreamClient = {
     execute: (credential, call, signal) => {
       upstreamCalls.count++;
-      return input.upstream.execute(credential, call, signal ?? input.signal);
+      const combined = !clientSignal ? signal : !signal ? clientSignal : AbortSignal.any([signal, clientSignal]);
+      return input.upstream.execute(credential, call, combined);
     },
   };
   return {
     requestId: input.requestId,
     credential: input.credential,
     upstream,
-    loaders: createLoaders({ upstream, credential: input.credential, signal: input.signal }, input.config.QUERY_BATCH_SIZE),
+    loaders: createLoaders({ upstream, credential: input.credential }, input.config.QUERY_BATCH_SIZE),
     warnings: [],
     config: input.config,
     idempotencyKey: input.idempotencyKey,
     cache: input.cache,
     upstreamCalls,
+    detachClientSignal: () => {
+      clientSignal = undefined;
+    },
   };
 }

@@ -70,6 +70,10 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // main.ts handles SIGTERM/SIGINT. Apollo's own handler would call stop() concurrently with
+    // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
+    // stop barrier on success), so shutdown would hang.
+    stopOnTerminationSignals: false,
     persistedQueries: { cache: apolloCache(cache.apq) },
     plugins,
     validationRules,

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
-import { createContext, type BffContext } from '../context.js';
+import { ClientClosedRequestError, createContext, type BffContext } from '../context.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -30,6 +30,18 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 function requestIdOf(req: Request): string {
   const given = req.get('x-request-id');
   return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * Aborted when the client disconnects before its response is written. (The request's own `close`
+ * event fires as soon as its body has been read, so the response's is the one that tells.)
+ */
+function clientGone(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new ClientClosedRequestError());
+  });
+  return controller.signal;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -76,6 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
           config,
           cache: deps.cache,
           idempotencyKey: req.get('idempotency-key') ?? null,
+          signal: clientGone(res),
         }),
     }),
   );

@@ -9,8 +9,11 @@ import type { ValidationRule } from 'graphql';
 import type { Config } from '../config.js';
 import type { BffContext } from '../context.js';
 import type { Logger } from '../log.js';
+import { bffSchemaVersion } from '../schema/index.js';
+import { bffPluginClientDisconnect } from './clientDisconnect.js';
 import { bffPluginInputFieldNames } from './inputFieldNames.js';
 import { bffPluginObservability } from './observability.js';
+import { bffPluginResponseCache } from './responseCache.js';
 import { bffPluginWarnings } from './warnings.js';
 
 export interface PluginSet {
@@ -34,7 +37,10 @@ export function bffPlugins(config: Readonly<Config>, logger: Logger, extra: Apol
       ApolloServerPluginLandingPageDisabled(),
       ...(armor.plugins as ApolloServerPlugin<BffContext>[]),
       bffPluginInputFieldNames() as ApolloServerPlugin<BffContext>,
+      bffPluginClientDisconnect(),
       bffPluginWarnings(),
+      // after the warnings plugin: cached responses keep their extensions.warnings
+      bffPluginResponseCache(config.RESPONSE_CACHE_TTL_MS, bffSchemaVersion),
       bffPluginObservability(logger),
       ...extra,
     ],

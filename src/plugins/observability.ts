@@ -26,6 +26,7 @@ export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffCo
               operation,
               durationMs: Math.round(durationMs * 10) / 10,
               upstreamCalls,
+              cacheHit: contextValue.responseCacheHit || undefined,
               status: response.http.status ?? 200,
               errors: codes.length ? codes : undefined,
             },

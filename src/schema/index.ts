@@ -4,16 +4,23 @@
  * `src/mutations/resolvers.ts` exists (guarded dynamic import; without it every mutation field
  * answers INTERNAL_SERVER_ERROR "not available").
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
-import { BffError, BffErrorCode } from '../errors/index.js';
+import type { BffContext } from '../context.js';
+import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
 import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
 
+const sdl = readFileSync(new URL('../../schema/bff.graphql', import.meta.url), 'utf8');
+
 /** The public SDL, read once. */
-export const bffTypeDefs = parse(readFileSync(new URL('../../schema/bff.graphql', import.meta.url), 'utf8'));
+export const bffTypeDefs = parse(sdl);
+
+/** Changes with the public schema (part of response-cache keys). */
+export const bffSchemaVersion = createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -34,6 +41,35 @@ async function loadMutationResolvers(): Promise<ResolverMap> {
   return { Mutation: Object.fromEntries(fields.map((f) => [f, unavailable])) };
 }
 
+/** Errors after which nothing was applied upstream: no need to invalidate cached reads. */
+const NOTHING_APPLIED = new Set<string>([BffErrorCode.BAD_USER_INPUT, BffErrorCode.UNAUTHENTICATED, BffErrorCode.FORBIDDEN, BffErrorCode.ASSET_NOT_FOUND]);
+
+type Resolver = (parent: unknown, args: Record<string, unknown>, ctx: BffContext, info: unknown) => unknown;
+
+/**
+ * Wraps a mutation resolver so that every mutation result passes through response-cache
+ * invalidation before it is sent: the result's project (or the `projectId` argument; unknown →
+ * everything) when assets were affected, or when the mutation failed in a way that may have
+ * applied part of it.
+ */
+export function invalidatingResponseCache(resolve: Resolver): Resolver {
+  return async (parent, args, ctx, info) => {
+    const argProject = typeof args.projectId === 'string' ? args.projectId : null;
+    let result: unknown;
+    try {
+      result = await resolve(parent, args, ctx, info);
+    } catch (error) {
+      if (!(isBffError(error) && NOTHING_APPLIED.has(error.code))) await ctx.cache.invalidateProject(argProject);
+      throw error;
+    }
+    const outcome = (result ?? {}) as { projectId?: unknown; assetIds?: unknown };
+    if (!Array.isArray(outcome.assetIds) || outcome.assetIds.length > 0) {
+      await ctx.cache.invalidateProject(typeof outcome.projectId === 'string' ? outcome.projectId : argProject);
+    }
+    return result;
+  };
+}
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built on first call and shared afterwards. */
@@ -46,7 +82,10 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       Asset,
       Project,
     };
-    for (const [type, fields] of Object.entries(mutations)) resolvers[type] = { ...resolvers[type], ...fields };
+    for (const [type, fields] of Object.entries(mutations)) {
+      const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
+      resolvers[type] = { ...resolvers[type], ...wrapped };
+    }
     return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
   });
   return built;

@@ -71,8 +71,10 @@ type AttemptResult = { ok: true; body: { data?: unknown; errors?: unknown } } | 
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export function createUpstreamClient(options: UpstreamClientOptions): PooledUpstreamClient {
@@ -117,6 +119,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
       const body = JSON.stringify(call.variables ? { query: call.query, variables: call.variables } : { query: call.query });
       const deadline = Date.now() + options.deadlineMs;
       for (let retriesDone = 0; ; retriesDone++) {
+        // A caller that went away (client disconnect) gets no further attempt.
+        signal?.throwIfAborted();
         await options.rateLimiter.consume(credential.hash);
         const remaining = deadline - Date.now();
         const result = await attempt(credential, body, Math.max(1, Math.min(options.timeoutMs, remaining)), call.rootField, signal);

@@ -1,4 +1,5 @@
 /** The read path against the emulator: projection, batching, pagination, introspection, isolation, faults. */
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLoaders } from '../../src/loaders/index.js';
@@ -206,6 +207,38 @@ describe('upstream faults', () => {
       const { body } = await gqlRequest(bff.url, count, { p: stack.demo.projects.text.id }, { authorization: `X-API-Key: ${stack.key}` });
       expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
       expect(JSON.stringify(body)).not.toContain(stack.key);
+    } finally {
+      await stack.clearFaults();
+      await bff.close();
+    }
+  });
+
+  it('a client that disconnects: its upstream call is aborted and never retried', async () => {
+    const lines: { requestId?: string; errors?: string[]; upstreamCalls?: number }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    // Without the abort, this BFF would retry the hanging call 4 times (300 ms each) before answering.
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_DEADLINE_MS: '20000', UPSTREAM_RETRIES: '4', UPSTREAM_BACKOFF_MS: '10' });
+    const bff = await createBffServer(config, { logger });
+    const waitFor = async (condition: () => boolean | Promise<boolean>) => {
+      for (let i = 0; i < 500 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    try {
+      await stack.setFaults([{ kind: 'hang', rootField: 'countAssets' }]);
+      await stack.clearRequests();
+      const client = new AbortController();
+      const pending = fetch(bff.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${stack.key}`, 'x-request-id': 'client-gone-1' },
+        body: JSON.stringify({ query: count, variables: { p: stack.demo.projects.text.id } }),
+        signal: client.signal,
+      }).catch((error: unknown) => error);
+      await waitFor(async () => countRootField(await stack.requests(), 'countAssets') === 1);
+      client.abort();
+      expect(await pending).toBeInstanceOf(Error);
+      await waitFor(() => lines.some((l) => l.requestId === 'client-gone-1'));
+      const line = lines.find((l) => l.requestId === 'client-gone-1');
+      expect(line).toMatchObject({ errors: ['CLIENT_CLOSED_REQUEST'], upstreamCalls: 1 });
+      expect(countRootField(await stack.requests(), 'countAssets')).toBe(1);
     } finally {
       await stack.clearFaults();
       await bff.close();

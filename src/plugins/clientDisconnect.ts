@@ -1,0 +1,19 @@
+/**
+ * Client disconnects: a query's upstream calls are aborted when its HTTP client goes away (the
+ * context's signal). A mutation is detached from that signal once the operation is known, so its
+ * batches and verification run to completion (and its Idempotency-Key result is stored).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { BffContext } from '../context.js';
+
+export function bffPluginClientDisconnect(): ApolloServerPlugin<BffContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation !== 'query') contextValue.detachClientSignal?.();
+        },
+      };
+    },
+  };
+}
