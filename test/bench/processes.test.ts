@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { cpuMeter, freePort, readCpuMs, readMemory, sampleRss } from '../../bench/processes.js';
+
+const linux = process.platform === 'linux';
+
+describe.runIf(linux)('bench process accounting (/proc)', () => {
+  it('reads this process memory and CPU time', () => {
+    const memory = readMemory(process.pid);
+    expect(memory?.rssMb).toBeGreaterThan(10);
+    expect(memory?.hwmMb).toBeGreaterThanOrEqual(memory?.rssMb ?? Infinity);
+    expect(readCpuMs(process.pid)).toBeGreaterThan(0);
+  });
+
+  it('measures CPU spent in a window and samples a peak RSS', async () => {
+    const meter = cpuMeter({ self: process.pid });
+    const sampler = sampleRss(process.pid, 5);
+    let x = 0;
+    for (let i = 0; i < 5e6; i += 1) x += Math.sqrt(i);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const peak = sampler.stop();
+    expect(x).toBeGreaterThan(0);
+    expect(meter.stop()['self']).toBeGreaterThanOrEqual(0);
+    expect(peak.peakMb).toBeGreaterThan(10);
+  });
+
+  it('returns null for a process that does not exist', () => {
+    expect(readMemory(2 ** 22 + 7)).toBeNull();
+    expect(readCpuMs(2 ** 22 + 7)).toBeNull();
+  });
+});
+
+describe('freePort', () => {
+  it('gives a bindable port', async () => {
+    const port = await freePort();
+    expect(port).toBeGreaterThan(0);
+  });
+});
