@@ -6,7 +6,7 @@ import type { AssetWhere } from '../__generated__/kili-upstream.js';
 import type { Row } from './db.js';
 import type { EmuContext } from './context.js';
 import { memberships, projectById } from './context.js';
-import { matchIds } from './assets.js';
+import { matchIds, visible } from './assets.js';
 import { notFound } from './errors.js';
 import { explicitIds } from './where.js';
 
@@ -19,17 +19,28 @@ export function requireProject(ctx: EmuContext, id: string | null | undefined): 
   return project;
 }
 
+export interface Target {
+  id: string;
+  project_id: string;
+}
+
+/**
+ * The visible assets among `ids` (one query), by id; throws NOT_FOUND listing the others
+ * (`missingIds`). For positional and single-asset mutations, which must not skip silently.
+ */
+export function requireAssets(ctx: EmuContext, ids: readonly string[]): Map<string, Target> {
+  const unique = [...new Set(ids)];
+  const seen = visible(ctx);
+  const rows = unique.length === 0 ? [] : ctx.store.all<Target>('SELECT id, project_id FROM assets WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(unique));
+  const found = new Map(rows.filter((r) => seen.has(r.project_id)).map((r) => [r.id, r]));
+  const missing = unique.filter((id) => !found.has(id));
+  if (missing.length) throw notFound(`Assets not found: ${missing.join(', ')}`, { missingIds: missing });
+  return found;
+}
+
 /** Assets matching `where`; NOT_FOUND when an id it names is not a visible asset. */
-export function targets(ctx: EmuContext, where: AssetWhere): { id: string; project_id: string }[] {
-  const ids = explicitIds(where);
-  if (ids.length > 0) {
-    const found = new Set(ctx.store.all<{ id: string }>(
-      'SELECT a.id FROM assets a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.project_id IN (SELECT project_id FROM project_users WHERE user_id = ?)',
-      JSON.stringify(ids), ctx.user.id,
-    ).map((r) => r.id));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length) throw notFound(`Assets not found: ${missing.join(', ')}`, { missingIds: missing });
-  }
+export function targets(ctx: EmuContext, where: AssetWhere): Target[] {
+  requireAssets(ctx, explicitIds(where));
   return matchIds(ctx, where);
 }
 

@@ -5,7 +5,7 @@
  * is rolled back (and, for consistencyDelay, replayed for real `ms` later with the same ids).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError, execute, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, execute, parse, validate, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { EmuContext } from './context.js';
 import type { EmulatorState } from './state.js';
 import { readBody, sendJson } from './state.js';
@@ -15,20 +15,36 @@ import { describeOperation, selectedOperation } from './requestLog.js';
 import { isRecord, newId } from './util.js';
 
 const MAX_BODY = 20 * 1024 * 1024;
-const docs = new Map<string, { doc: DocumentNode; errors: readonly GraphQLError[] } | GraphQLError>();
+interface ParsedDoc {
+  doc: DocumentNode;
+  errors: readonly GraphQLError[];
+  /** Selected operation and its request-log description, by operation name. */
+  ops: Map<string, { op: OperationDefinitionNode | null; described: ReturnType<typeof describeOperation> }>;
+}
+const docs = new Map<string, ParsedDoc | GraphQLError>();
 const ROLLBACK = Symbol('rollback');
 
-function parseCached(state: EmulatorState, query: string): { doc: DocumentNode; errors: readonly GraphQLError[] } | GraphQLError {
+function parseCached(state: EmulatorState, query: string): ParsedDoc | GraphQLError {
   let entry = docs.get(query);
   if (!entry) {
     try {
       const doc = parse(query);
-      entry = { doc, errors: validate(state.schema, doc) };
+      entry = { doc, errors: validate(state.schema, doc), ops: new Map() };
     } catch (e) {
       entry = e instanceof GraphQLError ? e : new GraphQLError(String(e));
     }
     if (docs.size > 2000) docs.clear();
     docs.set(query, entry);
+  }
+  return entry;
+}
+
+function operationOf(parsed: ParsedDoc, operationName: string | null): { op: OperationDefinitionNode | null; described: ReturnType<typeof describeOperation> } {
+  let entry = parsed.ops.get(operationName ?? '');
+  if (!entry) {
+    const op = selectedOperation(parsed.doc, operationName);
+    entry = { op, described: describeOperation(parsed.doc, op) };
+    parsed.ops.set(operationName ?? '', entry);
   }
   return entry;
 }
@@ -67,8 +83,9 @@ export async function handleGraphql(state: EmulatorState, req: IncomingMessage, 
   const variables = isRecord(body) && isRecord(body.variables) ? body.variables : {};
   const operationName = isRecord(body) && typeof body.operationName === 'string' ? body.operationName : null;
   const parsed = query === null ? null : parseCached(state, query);
-  const op = parsed && !(parsed instanceof GraphQLError) ? selectedOperation(parsed.doc, operationName) : null;
-  const described = parsed && !(parsed instanceof GraphQLError) ? describeOperation(parsed.doc, op) : { rootFields: [], fields: {} };
+  const selected = parsed && !(parsed instanceof GraphQLError) ? operationOf(parsed, operationName) : null;
+  const op = selected?.op ?? null;
+  const described = selected?.described ?? { rootFields: [], fields: {} };
   const faults = state.faults.pick(described.rootFields);
   state.requests.add({
     time: new Date().toISOString(), credentialHash: key ? credentialHash(key) : null, rootFields: described.rootFields,

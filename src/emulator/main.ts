@@ -5,6 +5,7 @@
  *   --api-key KEY (default env EMULATOR_API_KEY, else generated)  --dev (enables /__emulator/*)
  * Prints `Kili emulator listening on http://HOST:PORT/api/label/v2/graphql` and `API key: KEY`.
  */
+import './production.js';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
 

@@ -2,9 +2,10 @@
  * Emulator internals: the asset-module mutations outside the BFF's set (async import, consensus,
  * assignment, skip/unskip), so that every SDK asset method finds its operation.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AppendManyFramesToDatasetAsynchronouslyData, AssetWhere, ProjectWhere } from '../__generated__/kili-upstream.js';
 import type { EmuContext } from './context.js';
-import { assetsByIds } from './assets.js';
+import { lazyAssets } from './assets.js';
 import { requireProject, targets, userIds } from './access.js';
 import { badInput, notFound } from './errors.js';
 import { insertAsset, projectSteps, requireJson } from './writes.js';
@@ -51,23 +52,23 @@ function setAssetConsensus(_: unknown, a: Args<{ assetId?: string | null; extern
   });
 }
 
-function assignAssetsToLabelers(_: unknown, a: Args<{ where: AssetWhere; userIds: string[] }>, ctx: EmuContext) {
+function assignAssetsToLabelers(_: unknown, a: Args<{ where: AssetWhere; userIds: string[] }>, ctx: EmuContext, info: GraphQLResolveInfo) {
   return ctx.store.tx(() => {
     const matched = targets(ctx, a.where);
     const users = userIds(ctx, a.userIds);
     for (const m of matched) {
       for (const u of users) ctx.store.run('INSERT OR IGNORE INTO asset_assignees (asset_id, user_id) VALUES (?, ?)', m.id, u);
     }
-    return assetsByIds(ctx, matched.map((m) => m.id));
+    return lazyAssets(matched, info);
   });
 }
 
-function skipAsset(_: unknown, a: Args<{ reason: string; where: AssetWhere }>, ctx: EmuContext) {
+function skipAsset(_: unknown, a: Args<{ reason: string; where: AssetWhere }>, ctx: EmuContext, info: GraphQLResolveInfo) {
   return ctx.store.tx(() => {
     const matched = targets(ctx, a.where);
     if (matched.length === 0) throw notFound('Asset not found');
     for (const m of matched) ctx.store.run(`UPDATE assets SET skipped = 1, step_status = CASE WHEN step_id IS NULL THEN NULL ELSE 'SKIPPED' END, updated_at = ? WHERE id = ?`, nowIso(), m.id);
-    return assetsByIds(ctx, [matched[0]!.id])[0] ?? null;
+    return lazyAssets([matched[0]!], info)[0] ?? null;
   });
 }
 

@@ -7,8 +7,9 @@ import type { AssetWhere, ProjectWhere, NotificationWhere, OrganizationWhere, Ap
 import type { Row } from './db.js';
 import type { EmuContext } from './context.js';
 import { memberships, projectById, userById } from './context.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AssetObj, LabelObj } from './assets.js';
-import { assigneesOf, countAssets, currentStepOf, findAssets, issuesOf, labelsOf } from './assets.js';
+import { assigneesOf, col, commentsOf, countAssets, currentStepOf, findAssets, issuesOf, labelJson, labelsOf } from './assets.js';
 import { signedUrls } from './uploads.js';
 import { parseJsonOr } from './util.js';
 
@@ -55,7 +56,7 @@ function apiKeysOf(ctx: EmuContext, where: ApiKeyWhere): Row[] {
 }
 
 export const queryResolvers = {
-  assets: (_: unknown, a: Args<{ where: AssetWhere; first?: number | null; skip?: number | null }>, ctx: EmuContext) => findAssets(ctx, a.where, a.first, a.skip),
+  assets: (_: unknown, a: Args<{ where: AssetWhere; first?: number | null; skip?: number | null }>, ctx: EmuContext, info: GraphQLResolveInfo) => findAssets(ctx, a.where, a.first, a.skip, info),
   countAssets: (_: unknown, a: Args<{ where: AssetWhere }>, ctx: EmuContext) => countAssets(ctx, a.where),
   filterExistingAssets: (_: unknown, a: Args<{ projectID: string; externalIDs: string[] }>, ctx: EmuContext) => {
     if (!memberships(ctx).has(a.projectID)) return [];
@@ -77,7 +78,11 @@ export const queryResolvers = {
   notifications: (_: unknown, a: Args<{ where: NotificationWhere; first?: number | null; skip?: number | null }>, ctx: EmuContext) => page(notificationsOf(ctx, a.where), a.first, a.skip),
 };
 
-const r = (col: string) => (row: Row) => row[col];
+const r = (column: string) => (row: Row) => row[column];
+/** An asset column (loaded on demand when the page did not carry it). */
+const c = (column: string) => (a: AssetObj, _: unknown, ctx: EmuContext) => col(ctx, a, column);
+const cNum = (column: string) => (a: AssetObj, _: unknown, ctx: EmuContext) => num(col(ctx, a, column));
+const cBool = (column: string) => (a: AssetObj, _: unknown, ctx: EmuContext) => bool(col(ctx, a, column));
 
 export const typeResolvers = {
   User: { id: r('id'), email: r('email'), firstname: r('firstname'), lastname: r('lastname'), organizationId: r('organization_id') },
@@ -96,27 +101,27 @@ export const typeResolvers = {
   },
   Asset: {
     id: (a: AssetObj) => a.id,
-    externalId: (a: AssetObj) => a.row.external_id,
-    content: (a: AssetObj) => a.row.content,
-    jsonContent: (a: AssetObj) => a.row.json_content ?? '',
-    jsonMetadata: (a: AssetObj) => a.row.json_metadata ?? '{}',
-    createdAt: (a: AssetObj) => a.row.created_at,
-    updatedAt: (a: AssetObj) => a.row.updated_at,
-    status: (a: AssetObj) => a.row.status,
-    skipped: (a: AssetObj) => bool(a.row.skipped),
-    isHoneypot: (a: AssetObj) => bool(a.row.is_honeypot),
-    honeypotMark: (a: AssetObj) => num(a.row.honeypot_mark),
-    consensusMark: (a: AssetObj) => num(a.row.consensus_mark),
-    inferenceMark: (a: AssetObj) => num(a.row.inference_mark),
-    isUsedForConsensus: (a: AssetObj) => bool(a.row.is_used_for_consensus),
-    priority: (a: AssetObj) => a.row.priority,
-    duration: (a: AssetObj) => num(a.row.duration),
+    externalId: c('external_id'),
+    content: c('content'),
+    jsonContent: (a: AssetObj, _: unknown, ctx: EmuContext) => col(ctx, a, 'json_content') ?? '',
+    jsonMetadata: (a: AssetObj, _: unknown, ctx: EmuContext) => col(ctx, a, 'json_metadata') ?? '{}',
+    createdAt: c('created_at'),
+    updatedAt: c('updated_at'),
+    status: c('status'),
+    skipped: cBool('skipped'),
+    isHoneypot: cBool('is_honeypot'),
+    honeypotMark: cNum('honeypot_mark'),
+    consensusMark: cNum('consensus_mark'),
+    inferenceMark: cNum('inference_mark'),
+    isUsedForConsensus: cBool('is_used_for_consensus'),
+    priority: c('priority'),
+    duration: cNum('duration'),
     isProcessingAuthorized: () => true,
     projectId: (a: AssetObj) => a.projectId,
     project: (a: AssetObj, _: unknown, ctx: EmuContext) => projectById(ctx, a.projectId),
-    ocrMetadata: (a: AssetObj) => a.row.ocr_metadata ?? null,
-    resolution: (a: AssetObj) => parseJsonOr(a.row.resolution as string | null, null),
-    pageResolutions: (a: AssetObj) => parseJsonOr(a.row.page_resolutions as string | null, null),
+    ocrMetadata: (a: AssetObj, _: unknown, ctx: EmuContext) => col(ctx, a, 'ocr_metadata') ?? null,
+    resolution: (a: AssetObj, _: unknown, ctx: EmuContext) => parseJsonOr(col(ctx, a, 'resolution') as string | null, null),
+    pageResolutions: (a: AssetObj, _: unknown, ctx: EmuContext) => parseJsonOr(col(ctx, a, 'page_resolutions') as string | null, null),
     currentStep: (a: AssetObj, _: unknown, ctx: EmuContext) => currentStepOf(ctx, a),
     labels: (a: AssetObj, _: unknown, ctx: EmuContext) => labelsOf(ctx, a),
     latestLabel: (a: AssetObj, _: unknown, ctx: EmuContext) => labelsOf(ctx, a).at(-1) ?? null,
@@ -131,7 +136,7 @@ export const typeResolvers = {
     authorId: (l: LabelObj) => l.row.author_id,
     createdAt: (l: LabelObj) => l.row.created_at,
     updatedAt: (l: LabelObj) => l.row.updated_at,
-    jsonResponse: (l: LabelObj) => l.row.json_response ?? '{}',
+    jsonResponse: (l: LabelObj, _: unknown, ctx: EmuContext) => labelJson(ctx, l),
     jsonResponseUrl: () => null,
     labelType: (l: LabelObj) => l.row.label_type,
     secondsToLabel: (l: LabelObj) => num(l.row.seconds_to_label),
@@ -142,7 +147,7 @@ export const typeResolvers = {
     inferenceMark: (l: LabelObj) => num(l.row.inference_mark),
     isHoneypot: (l: LabelObj) => bool(l.row.is_honeypot),
     modelName: (l: LabelObj) => l.row.model_name ?? null,
-    numberOfAnnotations: (l: LabelObj) => countAnnotations(l.row.json_response as string),
+    numberOfAnnotations: (l: LabelObj, _: unknown, ctx: EmuContext) => countAnnotations(labelJson(ctx, l)),
     assetId: (l: LabelObj) => l.asset.id,
     labelOf: (l: LabelObj) => l.asset,
     isLastForStep: (l: LabelObj) => l.isLatestLabelForUser,
@@ -154,7 +159,7 @@ export const typeResolvers = {
   },
   Issue: {
     id: r('id'), assetId: r('asset_id'), type: r('type'), status: r('status'), createdAt: r('created_at'),
-    comments: (i: Row, _: unknown, ctx: EmuContext) => ctx.store.all('SELECT id, text, created_at AS createdAt FROM comments WHERE issue_id = ? ORDER BY created_at, id', i.id),
+    comments: (i: Row, _: unknown, ctx: EmuContext) => commentsOf(ctx, i),
   },
 };
 

@@ -106,17 +106,26 @@ function labelFilter(label: LabelWhere): SqlCondition | null {
 }
 
 /**
- * The SQL condition for `where`, restricted to the projects `userId` is a member of (other
+ * The SQL condition for `where`, restricted to the `visible` projects (the caller's: other
  * projects' assets are invisible). Null members mean "no constraint"; empty lists are real
  * filters (an empty `idIn` matches nothing, an empty `idNotIn` excludes nothing).
+ *
+ * Visibility is resolved here, not per row: a `project.id`/`project.idIn` is intersected with the
+ * caller's projects. When the where names ids, the project terms are written `+a.project_id` so
+ * that SQLite looks the ids up by primary key instead of walking the whole project index.
  */
-export function assetCondition(where: AssetWhere, userId: string): SqlCondition {
+export function assetCondition(where: AssetWhere, visible: ReadonlySet<string>): SqlCondition {
   const b = new Builder();
-  b.add('a.project_id IN (SELECT pu.project_id FROM project_users pu WHERE pu.user_id = ?)', userId);
+  const byId = where.id != null || where.idIn != null;
+  const pcol = byId ? '+a.project_id' : 'a.project_id';
   const p = where.project;
-  if (p?.id != null) b.add('a.project_id = ?', p.id);
-  if (p?.idIn != null) b.list(`a.project_id ${IN_LIST}`, p.idIn);
-  if (p?.searchQuery != null) b.add(`a.project_id IN (SELECT id FROM projects WHERE title LIKE ?)`, `%${p.searchQuery}%`);
+  if (p?.id != null) {
+    if (visible.has(p.id)) b.add(`${pcol} = ?`, p.id);
+    else b.add('0');
+  }
+  if (p?.idIn != null) b.list(`${pcol} ${IN_LIST}`, p.idIn.filter((id) => visible.has(id)));
+  if (p?.id == null && p?.idIn == null) b.list(`${pcol} ${IN_LIST}`, [...visible]);
+  if (p?.searchQuery != null) b.add(`${pcol} IN (SELECT id FROM projects WHERE title LIKE ?)`, `%${p.searchQuery}%`);
   if (where.id != null) b.add('a.id = ?', where.id);
   if (where.idIn != null) b.list(`a.id ${IN_LIST}`, where.idIn);
   if (where.idNotIn != null) b.list(`a.id NOT ${IN_LIST}`, where.idNotIn);
@@ -158,4 +167,20 @@ export function explicitIds(where: AssetWhere): string[] {
   if (where.id != null) ids.push(where.id);
   if (where.idIn != null) ids.push(...where.idIn);
   return [...new Set(ids)];
+}
+
+/**
+ * `{id}`, optionally with `project: {id}` and empty `label`/`issue` (what the SDK sends to
+ * `updatePropertiesInAssets`): such a where is answered by primary key, without a filter query.
+ */
+export function idOnly(where: AssetWhere): { id: string; projectId: string | null } | null {
+  if (where.id == null) return null;
+  for (const [key, value] of Object.entries(where)) {
+    if (value == null || key === 'id') continue;
+    if (!isRecord(value)) return null;
+    if (key === 'project' && value.idIn == null && value.searchQuery == null) continue;
+    if ((key === 'label' || key === 'issue') && Object.values(value).every((v) => v == null)) continue;
+    return null;
+  }
+  return { id: where.id, projectId: where.project?.id ?? null };
 }

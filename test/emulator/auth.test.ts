@@ -61,17 +61,24 @@ describe('isolation between users', () => {
     expect((await data<{ external_ids: string[] }>(ctx.emu, D.FILTER_EXISTING, { projectID: TEXT, externalIDs: ['text-1'] }, OUTSIDER_KEY)).external_ids).toEqual([]);
   });
 
-  it("mutations on other projects' assets fail with NOT_FOUND and apply nothing", async () => {
-    const mutations: [string, Record<string, unknown>][] = [
+  it("mutations on other projects' assets apply nothing: NOT_FOUND for positional ones, no match for filters", async () => {
+    const positional: [string, Record<string, unknown>][] = [
       [D.UPDATE_PROPERTIES, { whereArray: [{ id: textId(1) }], dataArray: [{ priority: 42 }] }],
+      [D.APPEND_MANY_ASSETS, { data: { contentArray: ['x'], externalIDArray: ['x'] }, where: { id: TEXT } }],
+    ];
+    for (const [query, variables] of positional) {
+      const r = await gql(ctx.emu, query, variables, OUTSIDER_KEY);
+      expect(r.body.errors?.[0]?.extensions?.code, query).toBe('NOT_FOUND');
+    }
+    const filters: [string, Record<string, unknown>][] = [
       [D.DELETE_MANY, { where: { idIn: [textId(1)] } }],
       [D.ADD_TO_REVIEW, { where: { idIn: [textId(4)] } }],
       [D.SEND_BACK_TO_QUEUE, { where: { idIn: [textId(4)] } }],
-      [D.APPEND_MANY_ASSETS, { data: { contentArray: ['x'], externalIDArray: ['x'] }, where: { id: TEXT } }],
+      [D.DELETE_MANY, { where: { project: { id: TEXT } } }],
     ];
-    for (const [query, variables] of mutations) {
+    for (const [query, variables] of filters) {
       const r = await gql(ctx.emu, query, variables, OUTSIDER_KEY);
-      expect(r.body.errors?.[0]?.extensions?.code, query).toBe('NOT_FOUND');
+      expect(r.body, query).toEqual({ data: { data: null } });
     }
     const q = 'query assets($where: AssetWhere!, $first: PageSize!, $skip: Int!) { data: assets(where: $where, skip: $skip, first: $first) { id priority status } }';
     const r = await data<{ data: unknown[] }>(ctx.emu, q, { where: D.where(TEXT, { idIn: [textId(1), textId(4)] }), first: 10, skip: 0 });

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as D from './sdk-documents.js';
-import { data, gql, IMAGE, TEXT, textId, useEmulator } from './helpers.js';
+import { data, gql, IMAGE, OUTSIDER, OUTSIDER_KEY, TEXT, textId, useEmulator } from './helpers.js';
 
 const ctx = useEmulator();
 
@@ -75,6 +75,22 @@ describe('updatePropertiesInAssets', () => {
     expect((await get([textId(5)]))[0]!.priority).toBe(1);
   });
 
+  it('lists every missing id of the call; a where naming another project matches nothing', async () => {
+    const r = await gql(ctx.emu, D.UPDATE_PROPERTIES, { whereArray: [{ id: 'a1' }, { id: textId(5) }, { idIn: ['a2', textId(6)] }, { id: 'demo-outsider-asset-0001' }], dataArray: [{}, {}, {}, {}] });
+    expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', missingIds: ['a1', 'a2', 'demo-outsider-asset-0001'] });
+    const other = await gql(ctx.emu, D.UPDATE_PROPERTIES, { whereArray: [{ id: textId(5), project: { id: IMAGE } }], dataArray: [{ priority: 9 }] });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('answers with any selected field, read after the write', async () => {
+    const q = 'mutation ($w: [AssetWhere!]!, $d: [AssetData!]!) { data: updatePropertiesInAssets(where: $w, data: $d) { id externalId priority status labels { labelType author { email } } currentStep { name } } }';
+    const r = await data<{ data: unknown[] }>(ctx.emu, q, { w: [{ id: textId(8) }, { idIn: [textId(0)], project: { id: TEXT } }], d: [{ priority: 5 }, { externalId: 'zero' }] });
+    expect(r.data).toEqual([
+      { id: textId(8), externalId: 'text-8', priority: 5, status: 'REVIEWED', labels: [{ labelType: 'DEFAULT', author: { email: 'labeler@demo.kili.local' } }, { labelType: 'REVIEW', author: { email: 'reviewer@demo.kili.local' } }], currentStep: null },
+      { id: textId(0), externalId: 'zero', priority: 0, status: 'TODO', labels: [], currentStep: null },
+    ]);
+  });
+
   it('rejects where/data arrays of different lengths', async () => {
     const r = await gql(ctx.emu, D.UPDATE_PROPERTIES, { whereArray: [{ id: textId(5) }, { id: textId(6) }], dataArray: [{ priority: 1 }] });
     expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -88,8 +104,25 @@ describe('deleteManyFromDataset', () => {
     expect(r.data).toEqual({ id: TEXT });
     expect(await checkCount([ids[1]!])).toBe(0);
     expect((await data<{ data: number }>(ctx.emu, D.COUNT_ASSETS, { where: D.where(TEXT) })).data).toBe(198);
+  });
+
+  it('is a filter: a resend (ids already deleted) answers null without error; missing ids are skipped', async () => {
+    const ids = [textId(10), textId(11)];
+    expect((await data<{ data: { id: string } | null }>(ctx.emu, D.DELETE_MANY, { where: { idIn: ids } })).data).toEqual({ id: TEXT });
     const again = await gql(ctx.emu, D.DELETE_MANY, { where: { idIn: ids } });
-    expect(again.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(again.body).toEqual({ data: { data: null } });
+    const mixed = await data<{ data: { id: string } | null }>(ctx.emu, D.DELETE_MANY, { where: { idIn: [textId(10), 'never-existed', textId(12), 'demo-outsider-asset-0001'] } });
+    expect(mixed.data).toEqual({ id: TEXT });
+    expect(await checkCount([textId(12)])).toBe(0);
+    expect((await data<{ data: number }>(ctx.emu, D.COUNT_ASSETS, { where: D.where(TEXT) })).data).toBe(197);
+    expect((await data<{ data: number }>(ctx.emu, D.COUNT_ASSETS, { where: D.where(OUTSIDER) }, OUTSIDER_KEY)).data).toBe(20);
+  });
+
+  it('deletes labels, issues (with comments) and assignees too', async () => {
+    await data(ctx.emu, D.DELETE_MANY, { where: { idIn: [textId(0), textId(15)] } }); // assigned, issue + comment, no label / labeled
+    await data(ctx.emu, D.APPEND_MANY_ASSETS, { data: { contentArray: ['a', 'b'], externalIDArray: ['x0', 'x15'], idArray: [textId(0), textId(15)] }, where: { id: TEXT } });
+    const r = await data<{ data: { labels: unknown[]; toBeLabeledBy: unknown[]; issues: unknown[] }[] }>(ctx.emu, 'query ($where: AssetWhere!) { data: assets(where: $where, first: 10, skip: 0) { labels { id } toBeLabeledBy { id } issues { id comments { id } } } }', { where: D.where(TEXT, { idIn: [textId(0), textId(15)] }) });
+    expect(r.data).toEqual([{ labels: [], toBeLabeledBy: [], issues: [] }, { labels: [], toBeLabeledBy: [], issues: [] }]);
   });
 });
 
@@ -101,6 +134,13 @@ describe('addAllLabeledAssetsToReview', () => {
     expect((await get(ids)).map((a) => a.status)).toEqual(['TODO', 'TO_REVIEW', 'TO_REVIEW']);
     expect(await checkCount([textId(6)], ['TO_REVIEW'])).toBe(1);
     expect((await data<{ data: unknown }>(ctx.emu, D.ADD_TO_REVIEW, { where: { idIn: ids } })).data).toBeNull();
+  });
+
+  it('skips ids that do not exist or are not visible', async () => {
+    const r = await data<{ data: { id: string } | null }>(ctx.emu, D.ADD_TO_REVIEW, { where: { idIn: ['gone', textId(4), 'demo-outsider-asset-0004'] } });
+    expect(r.data).toEqual({ id: TEXT });
+    expect(await checkCount([textId(4)], ['TO_REVIEW'])).toBe(1);
+    expect((await data<{ data: unknown }>(ctx.emu, D.ADD_TO_REVIEW, { where: { idIn: ['gone'] } })).data).toBeNull();
   });
 
   it('moves V2 assets to the review step', async () => {
@@ -119,6 +159,16 @@ describe('sendBackAssetsToQueue', () => {
     expect(a!.status).toBe('ONGOING');
     expect(a!.labels.map((l) => l.isSentBackToQueue)).toEqual([false, true]);
     expect(await checkCount([textId(8)], ['ONGOING'])).toBe(1);
+  });
+
+  it('skips ids that do not exist; V2 assets go back to the first step (REDO)', async () => {
+    const r = await data<{ data: { id: string } | null }>(ctx.emu, D.SEND_BACK_TO_QUEUE, { where: { idIn: ['gone', 'demo-image-asset-0004'] } });
+    expect(r.data).toEqual({ id: IMAGE });
+    const q = D.ASSETS.replace('content\n', 'currentStep {\n      name\n      status\n    }\n');
+    const a = await data<{ data: { currentStep: unknown; status: string; labels: unknown[] }[] }>(ctx.emu, q, { where: D.where(IMAGE, { idIn: ['demo-image-asset-0004'] }), first: 1, skip: 0 });
+    expect(a.data[0]).toMatchObject({ status: 'ONGOING', currentStep: { name: 'Labeling', status: 'REDO' } });
+    expect(a.data[0]!.labels).toHaveLength(1);
+    expect((await data<{ data: unknown }>(ctx.emu, D.SEND_BACK_TO_QUEUE, { where: { idIn: ['gone'] } })).data).toBeNull();
   });
 });
 
