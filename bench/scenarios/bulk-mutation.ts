@@ -137,7 +137,9 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
         targetOn: 'ratio',
       },
       {
-        measure: 'upstream calls per 100 assets (all, incl. verification)',
+        measure:
+          `upstream calls per asset: SDK ${(sdkCalls / size).toFixed(3)}, BFF ${(bffCalls / size).toFixed(3)} ` +
+          '(shown per 100 assets; BFF incl. id checks and read-back)',
         baselineLabel: 'SDK way',
         baseline: (sdkCalls * 100) / size,
         ours: (bffCalls * 100) / size,
