@@ -31,6 +31,8 @@ export interface BffContext {
   cache: BffCache;
   /** Upstream HTTP attempts made for this request (metrics, tests). */
   upstreamCalls: { count: number };
+  /** The start-up warm-up request (not logged, not measured). */
+  warmUp?: boolean;
   /** Set when the response came from the response cache (logs). */
   responseCacheHit?: boolean;
   /**
@@ -61,6 +63,7 @@ export interface ContextInput {
   idempotencyKey: string | null;
   /** Aborted when the HTTP client disconnects before the response is sent. */
   signal?: AbortSignal;
+  warmUp?: boolean;
 }
 
 /**
@@ -87,6 +90,7 @@ export function createContext(input: ContextInput): BffContext {
     idempotencyKey: input.idempotencyKey,
     cache: input.cache,
     upstreamCalls,
+    warmUp: input.warmUp,
     detachClientSignal: () => {
       clientSignal = undefined;
     },

@@ -11,7 +11,9 @@ import { request } from 'undici';
 import { apolloCache, createCache, type BffCache } from './cache/index.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
+import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { formatError } from './http/formatError.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
@@ -26,6 +28,8 @@ export interface BffServerDeps {
   upstream?: UpstreamClient;
   logger?: Logger;
   cache?: BffCache;
+  /** Skips the start-up warm-up (http/warmUp.ts). */
+  skipWarmUp?: boolean;
   /** GraphiQL page options (main.ts pre-fills the demo key and an example query). */
   graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
 }
@@ -46,6 +50,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   const cache = deps.cache ?? (await createCache(config.CACHE_URL));
   let upstream = deps.upstream;
   let closeUpstream = async () => {};
+  let warmUpstream = async () => {};
   if (!upstream) {
     if (!config.KILI_API_URL) throw new TypeError('Config KILI_API_URL is required when no upstream client is given');
     const pooled = createUpstreamClient({
@@ -60,6 +65,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     });
     upstream = pooled;
     closeUpstream = () => pooled.close();
+    warmUpstream = () => pooled.warmUp();
   }
 
   const httpServer = createServer();
@@ -83,7 +89,9 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   await apollo.start();
 
   const upstreamUrl = config.KILI_API_URL;
+  const warmUpToken = randomUUID();
   const app = createApp({
+    warmUpToken,
     config,
     apollo,
     upstream,
@@ -110,6 +118,11 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;
+  // Before resolving: pay the first request's lazy costs now (see http/warmUp.ts) and open a
+  // keep-alive connection to the upstream.
+  if (!deps.skipWarmUp) {
+    await Promise.all([warmUpExecution(apollo, config, cache).then(() => warmUp(`${origin}/graphql`, warmUpToken)), warmUpstream()]);
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>

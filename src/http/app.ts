@@ -23,6 +23,8 @@ export interface AppDeps {
   /** Resolves true when the upstream answers HTTP at all. */
   isUpstreamReachable: () => Promise<boolean>;
   graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
+  /** Requests carrying `x-bff-warm-up: <token>` are the start-up warm-up (not logged or measured). */
+  warmUpToken?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -89,6 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
           cache: deps.cache,
           idempotencyKey: req.get('idempotency-key') ?? null,
           signal: clientGone(res),
+          warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
         }),
     }),
   );

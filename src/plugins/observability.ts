@@ -13,6 +13,7 @@ export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffCo
       const started = performance.now();
       return {
         async willSendResponse({ contextValue, operationName, errors, response }) {
+          if (contextValue.warmUp) return;
           const durationMs = performance.now() - started;
           const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
           const operation = operationName ?? 'anonymous';

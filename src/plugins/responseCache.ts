@@ -92,7 +92,7 @@ export function bffPluginResponseCache(ttlMs: number, schemaVersion: string): Ap
       return {
         async responseForOperation({ operation, document, request, queryHash, contextValue }) {
           const credential = contextValue.credential;
-          if (operation.operation !== 'query' || !credential) return null;
+          if (operation.operation !== 'query' || !credential || contextValue.warmUp) return null;
           const variables = request.variables ?? {};
           const scopes = dependencyScopes(document, operation, variables);
           const generations = await contextValue.cache.responseGenerations(scopes);

@@ -64,6 +64,8 @@ export interface UpstreamClientOptions {
 }
 
 export interface PooledUpstreamClient extends UpstreamClient {
+  /** Opens a keep-alive connection with one credential-less `{ __typename }` request; never rejects. */
+  warmUp(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
         });
         if (delay === null) throw errorForOutcome(result.outcome, call.rootField, !idempotent && mayHaveApplied(result.outcome));
         await sleep(delay, signal);
+      }
+    },
+    async warmUp(timeoutMs = 2000) {
+      try {
+        const response = await pool.request({
+          path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: '{"query":"{ __typename }"}',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        parseBody(await response.body.text());
+      } catch {
+        // an unreachable upstream is reported by /readyz, not at start
       }
     },
     close: () => pool.close(),

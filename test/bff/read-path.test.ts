@@ -245,6 +245,19 @@ describe('upstream faults', () => {
     }
   });
 
+  it('the start-up warm-up sends nothing authenticated upstream and logs no request', async () => {
+    const lines: { msg?: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    await stack.clearRequests();
+    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url }), { logger });
+    await bff.close();
+    const log = await stack.requests();
+    // one credential-less `{ __typename }` that opens the pool's connection (refused before parsing: no root fields logged)
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ credentialHash: null, fields: {} });
+    expect(lines.filter((l) => l.msg === 'graphql request')).toEqual([]);
+  });
+
   it('an upstream GraphQL error is UPSTREAM_ERROR without the upstream message', async () => {
     await stack.setFaults([{ kind: 'graphqlError', message: 'internal detail xyz', nth: 1 }]);
     const { body } = await stack.gql(count, { p: stack.demo.projects.text.id });
