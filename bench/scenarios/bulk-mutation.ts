@@ -45,7 +45,7 @@ async function readPriorities(ctx: BenchContext, projectId: string, total: numbe
 export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult> {
   const { emulator } = ctx;
   const size = ctx.quick ? 2000 : 10_000;
-  const reps = ctx.quick ? 1 : 2;
+  const reps = ctx.quick ? 1 : 3;
   const projectId = await emulator.createProject('bench: bulk mutation');
   const ids = await emulator.seed(projectId, size, 'mut-');
   const execute = emulator.executor();

@@ -19,7 +19,7 @@ export function bffAssetsQuery(first: number): string {
 export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
   const { emulator } = ctx;
   const size = LARGE_READ_SIZE;
-  const reps = ctx.quick ? 1 : 3;
+  const reps = ctx.quick ? 2 : 5;
   const projectId = await emulator.createProject('bench: large read');
   const ids = await emulator.seed(projectId, size, 'read-');
   const execute = emulator.executor();
