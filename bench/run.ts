@@ -74,7 +74,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(
       'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...]\n' +
         '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n' +
-        '  --profile DIR writes V8 CPU profiles (.cpuprofile) of the BFF and the emulator into DIR.\n' +
+        '  --profile DIR writes V8 CPU profiles (.cpuprofile, one per thread) into DIR/bff and DIR/emulator.\n' +
         '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n',
     );
     process.exit(0);
@@ -113,7 +113,8 @@ function gitCommit(): string | null {
 }
 
 function profileArgs(dir: string | null, name: string): string[] {
-  return dir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
+  // One directory per service: Node writes one profile per thread (tsx's loader runs in a worker).
+  return dir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`];
 }
 
 const log = (line: string): void => {
