@@ -74,7 +74,7 @@ export function renderScenarioText(scenario: ScenarioResult): string {
   const lines = [`== ${scenario.title}  [${scenario.sizes}]`];
   for (const row of scenario.rows) {
     const verdict = rowVerdict(row);
-    const mark = verdict === null ? '' : verdict ? '  ✔ target ' : '  ✘ target ';
+    const mark = verdict === null ? '  (no figure) target ' : verdict ? '  ✔ target ' : '  ✘ target ';
     lines.push(
       `   ${row.measure}: baseline (${row.baselineLabel}) ${fmt(row.baseline, row.unit)} | ours ${fmt(row.ours, row.unit)} | ratio ${ratioCell(row)}` +
         (row.target ? `${mark}${targetText(row.target, targetUnit(row))}` : ''),

@@ -18,7 +18,9 @@ export const PAGE = 100;
 export const CONNECTIONS = 16;
 
 export interface LoadFigures {
+  /** Good answers per second (2xx with a checked body). */
   rps: number;
+  /** Latency percentiles over every answer, ms (exact, from per-response times). */
   p50: number;
   p99: number;
   mean: number;
@@ -26,6 +28,7 @@ export interface LoadFigures {
   bad: number;
   errors: number;
   durationS: number;
+  segments: number;
 }
 
 /** A body is good when it has no `errors` and holds exactly `PAGE` asset ids. */
@@ -36,40 +39,107 @@ export function goodBody(body: string): boolean {
   return count === PAGE;
 }
 
-async function load(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  seconds: number,
-  connections = CONNECTIONS,
-): Promise<LoadFigures> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers,
-    body,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    verifyBody: (b: string | Buffer | undefined) => goodBody(String(b ?? '')),
+/** The q-quantile (0..1) of ascending `sorted`, nearest rank. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+interface Segment {
+  times: number[];
+  ok: number;
+  bad: number;
+  errors: number;
+  durationS: number;
+}
+
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function segment(target: Target, seconds: number, connections: number): Promise<Segment> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: 'POST',
+        headers: target.headers,
+        body: target.body,
+        connections,
+        pipelining: 1,
+        duration: seconds,
+        verifyBody: (b: string | Buffer | undefined) => goodBody(String(b ?? '')),
+      },
+      (error, res) => (error ? reject(error) : resolve(res)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      times.push(responseTime);
+    });
   });
-  const durationS = (result.finish.getTime() - result.start.getTime()) / 1000;
-  const ok = result['2xx'] - result.mismatches;
   return {
-    rps: ok / durationS,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    mean: result.latency.average,
-    ok,
+    times,
+    ok: result['2xx'] - result.mismatches,
     bad: result.non2xx + result.mismatches,
     errors: result.errors,
-    durationS,
+    durationS: (result.finish.getTime() - result.start.getTime()) / 1000,
   };
+}
+
+function combine(segments: readonly Segment[]): LoadFigures {
+  const times = segments.flatMap((s) => s.times).sort((a, b) => a - b);
+  const sum = (key: 'ok' | 'bad' | 'errors' | 'durationS'): number => segments.reduce((acc, s) => acc + s[key], 0);
+  const durationS = sum('durationS');
+  return {
+    rps: sum('ok') / durationS,
+    p50: quantile(times, 0.5),
+    p99: quantile(times, 0.99),
+    mean: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length),
+    ok: sum('ok'),
+    bad: sum('bad'),
+    errors: sum('errors'),
+    durationS,
+    segments: segments.length,
+  };
+}
+
+/**
+ * Loads both sides in alternating segments (direct, BFF, direct, BFF…), so a slow drift in the
+ * machine's load (it is shared) hits both sides alike. CPU is accounted per side.
+ */
+async function interleaved(
+  ctx: BenchContext,
+  direct: Target,
+  bff: Target,
+  totalSeconds: number,
+  segments: number,
+  connections: number,
+  onBffSegment?: { start(): void; stop(): void },
+): Promise<{ direct: LoadFigures; bff: LoadFigures; cpuMs: Record<'direct' | 'bff', Record<string, number>> }> {
+  const pids = { emulator: ctx.emulatorPid, bff: ctx.bff.pid };
+  const seconds = Math.max(1, Math.round(totalSeconds / segments));
+  const out: Record<'direct' | 'bff', Segment[]> = { direct: [], bff: [] };
+  const cpuMs: Record<'direct' | 'bff', Record<string, number>> = { direct: { emulator: 0, bff: 0 }, bff: { emulator: 0, bff: 0 } };
+  for (let i = 0; i < segments; i += 1) {
+    for (const side of ['direct', 'bff'] as const) {
+      const meter = cpuMeter(pids);
+      if (side === 'bff') onBffSegment?.start();
+      out[side].push(await segment(side === 'direct' ? direct : bff, seconds, connections));
+      if (side === 'bff') onBffSegment?.stop();
+      for (const [name, ms] of Object.entries(meter.stop())) cpuMs[side][name] = (cpuMs[side][name] ?? 0) + (ms ?? NaN);
+      await ctx.emulator.clearRequests().catch((error: unknown) => ctx.log(`  clear log: ${errorMessage(error)}`));
+    }
+  }
+  return { direct: combine(out.direct), bff: combine(out.bff), cpuMs };
 }
 
 export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResult> {
   const { emulator } = ctx;
   const seconds = ctx.quick ? 5 : 20;
+  const segments = ctx.quick ? 1 : 4;
   const warmup = ctx.quick ? 1 : 3;
   const projectId = await emulator.createProject('bench: proxy overhead');
   await emulator.seed(projectId, PAGE, 'proxy-');
@@ -94,46 +164,50 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   });
   const callsPerRequest = probe.requests.length / 5;
 
+  const directTarget: Target = { url: emulator.graphqlUrl, headers: directHeaders, body: directBody };
+  const bffTarget: Target = { url: ctx.bff.url, headers: ctx.bff.headers, body: bffBody };
   ctx.log(`  warm-up ${warmup} s each side`);
-  await load(emulator.graphqlUrl, directHeaders, directBody, warmup);
-  await load(ctx.bff.url, ctx.bff.headers, bffBody, warmup);
+  await segment(directTarget, warmup, CONNECTIONS);
+  await segment(bffTarget, warmup, CONNECTIONS);
   await emulator.clearRequests();
 
-  const pids = { emulator: ctx.emulatorPid, bff: ctx.bff.pid };
-  ctx.log(`  direct upstream, ${seconds} s at concurrency ${CONNECTIONS}`);
-  const directCpu = cpuMeter(pids);
-  const direct = await load(emulator.graphqlUrl, directHeaders, directBody, seconds);
-  const directCpuMs = directCpu.stop();
-  await emulator.clearRequests();
-  ctx.log(`  through the BFF, ${seconds} s at concurrency ${CONNECTIONS}`);
-  const rss = sampleRss(ctx.bff.pid);
-  const bffCpu = cpuMeter(pids);
-  let bff: LoadFigures;
-  let peakRss: ReturnType<typeof rss.stop>;
-  try {
-    bff = await load(ctx.bff.url, ctx.bff.headers, bffBody, seconds);
-  } finally {
-    peakRss = rss.stop();
-  }
-  const bffCpuMs = bffCpu.stop();
+  ctx.log(`  ${seconds} s per side at concurrency ${CONNECTIONS}, in ${segments} alternating segment(s)`);
+  // Peak RSS over the BFF's load segments only (VmHWM reset at each BFF segment start).
+  let peakRss = { peakMb: 0, samples: 0, hwmMb: null as number | null, hwmReset: true };
+  let sampler: ReturnType<typeof sampleRss> | null = null;
+  const loaded = await interleaved(ctx, directTarget, bffTarget, seconds, segments, CONNECTIONS, {
+    start: () => {
+      sampler = sampleRss(ctx.bff.pid);
+    },
+    stop: () => {
+      const r = sampler?.stop();
+      if (r) {
+        peakRss = {
+          peakMb: Math.max(peakRss.peakMb, r.peakMb),
+          samples: peakRss.samples + r.samples,
+          hwmMb: Math.max(peakRss.hwmMb ?? 0, r.hwmMb ?? 0),
+          hwmReset: peakRss.hwmReset && r.hwmReset,
+        };
+      }
+    },
+  });
+  const { direct, bff } = loaded;
   // CPU ms per answered request, per process: the cost that bounds throughput once the cores are busy.
-  const perRequest = (cpu: Record<string, number | null>, figures: LoadFigures, name: string): number | null => {
-    const ms = cpu[name];
-    return ms === null || ms === undefined || figures.ok === 0 ? null : ms / figures.ok;
-  };
   const cpuPerRequest = {
-    direct: { emulator: perRequest(directCpuMs, direct, 'emulator') },
-    bff: { emulator: perRequest(bffCpuMs, bff, 'emulator'), bff: perRequest(bffCpuMs, bff, 'bff') },
+    direct: { emulator: loaded.cpuMs.direct['emulator']! / Math.max(1, direct.ok) },
+    bff: {
+      emulator: loaded.cpuMs.bff['emulator']! / Math.max(1, bff.ok),
+      bff: loaded.cpuMs.bff['bff']! / Math.max(1, bff.ok),
+    },
   };
-  await emulator.clearRequests().catch((error: unknown) => ctx.log(`  clear log: ${errorMessage(error)}`));
 
   // Context for the latency figures: one connection, so nothing queues and the difference is
   // the BFF's own per-request cost (at concurrency 16 a CPU-bound box adds queueing on top).
-  const serialSeconds = ctx.quick ? 2 : 5;
+  const serialSeconds = ctx.quick ? 2 : 6;
   ctx.log(`  unsaturated latency: ${serialSeconds} s per side at concurrency 1`);
-  const directSerial = await load(emulator.graphqlUrl, directHeaders, directBody, serialSeconds, 1);
-  const bffSerial = await load(ctx.bff.url, ctx.bff.headers, bffBody, serialSeconds, 1);
-  await emulator.clearRequests().catch(() => undefined);
+  const serial = await interleaved(ctx, directTarget, bffTarget, serialSeconds, ctx.quick ? 1 : 2, 1);
+  const directSerial = serial.direct;
+  const bffSerial = serial.bff;
 
   const ratio = bff.rps / direct.rps;
   const addedP50 = bff.p50 - direct.p50;
@@ -141,18 +215,20 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   const notes: string[] = [];
   if (direct.bad + direct.errors > 0) notes.push(`direct: ${direct.bad} bad answers, ${direct.errors} connection errors.`);
   if (bff.bad + bff.errors > 0) notes.push(`BFF: ${bff.bad} bad answers (non-2xx or not 100 assets), ${bff.errors} connection errors; only good answers count.`);
-  const f = (v: number | null): string => (v === null ? '?' : v.toFixed(2));
+  const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '?');
   notes.push(
     `CPU per request: direct, emulator ${f(cpuPerRequest.direct.emulator)} ms; through the BFF, emulator ` +
       `${f(cpuPerRequest.bff.emulator)} ms + BFF ${f(cpuPerRequest.bff.bff)} ms (${cpus().length} cores shared with the load generator` +
       `; 1-min load ${(loadavg()[0] ?? 0).toFixed(2)}).`,
   );
   if (callsPerRequest !== 1) notes.push(`the BFF made ${callsPerRequest} upstream calls per request (${JSON.stringify(countByRootField(probe.requests))} over 5 requests).`);
-  ctx.log(`  ${direct.rps.toFixed(0)} req/s direct vs ${bff.rps.toFixed(0)} req/s BFF (${ratio.toFixed(2)}); p50 ${direct.p50} → ${bff.p50} ms`);
+  ctx.log(`  ${direct.rps.toFixed(0)} req/s direct vs ${bff.rps.toFixed(0)} req/s BFF (${ratio.toFixed(2)}); p50 ${direct.p50.toFixed(1)} → ${bff.p50.toFixed(1)} ms`);
   return {
     id: 'proxyOverhead',
     title: '4. Proxy overhead',
-    sizes: `${PAGE}-asset page, ${READ_FIELDS.length} fields, concurrency ${CONNECTIONS}, ${seconds} s per side after ${warmup} s warm-up; then ${serialSeconds} s per side at concurrency 1`,
+    sizes:
+      `${PAGE}-asset page, ${READ_FIELDS.length} fields, concurrency ${CONNECTIONS}, ${seconds} s per side in ${segments} alternating segment(s) ` +
+      `after ${warmup} s warm-up; then ${serialSeconds} s per side at concurrency 1`,
     rows: [
       {
         measure: 'throughput',
@@ -196,7 +272,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
       },
     ],
     notes,
-    raw: { projectId, direct, bff, directSerial, bffSerial, callsPerRequest, peakRss, cpuMs: { direct: directCpuMs, bff: bffCpuMs }, cpuPerRequest },
+    raw: { projectId, direct, bff, directSerial, bffSerial, callsPerRequest, peakRss, cpuMs: loaded.cpuMs, cpuPerRequest },
     summary: { proxyThroughputRatio: ratio, proxyAddedP50Ms: addedP50 },
   };
 }
