@@ -33,7 +33,7 @@ export interface Config {
   UPSTREAM_CONNECTIONS: number;
   /** Upstream calls per credential per minute. @default 500 (the SDK's limit) */
   RATE_LIMIT_PER_MINUTE: number;
-  /** Upstream mutation batches in flight per mutation. @default 4 */
+  /** Upstream mutation batches in flight per mutation (1..64). @default 12 */
   MUTATION_CONCURRENCY: number;
   /** Deadline of a mutation's read-back verification, ms. @default 30000 */
   VERIFY_DEADLINE_MS: number;
@@ -143,7 +143,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     UPSTREAM_BACKOFF_MS: int(env, 'UPSTREAM_BACKOFF_MS', 100, 0),
     UPSTREAM_CONNECTIONS: int(env, 'UPSTREAM_CONNECTIONS', 32, 1, 1024),
     RATE_LIMIT_PER_MINUTE: int(env, 'RATE_LIMIT_PER_MINUTE', 500, 1),
-    MUTATION_CONCURRENCY: int(env, 'MUTATION_CONCURRENCY', 4, 1, 64),
+    MUTATION_CONCURRENCY: int(env, 'MUTATION_CONCURRENCY', 12, 1, 64),
     VERIFY_DEADLINE_MS: int(env, 'VERIFY_DEADLINE_MS', 30_000, 0),
     VERIFY_BACKOFF_MIN_MS: int(env, 'VERIFY_BACKOFF_MIN_MS', 1000, 0),
     VERIFY_BACKOFF_MAX_MS: int(env, 'VERIFY_BACKOFF_MAX_MS', 8000, 0),
