@@ -69,7 +69,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   }
 
   const httpServer = createServer();
-  const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer })]);
+  const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })]);
   const apollo = new ApolloServer<BffContext>({
     schema: await buildBffSchema(),
     introspection: config.INTROSPECTION,
@@ -127,9 +127,14 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Idle keep-alive connections are closed at once (an idle server exits immediately); only
+      // connections with a request in flight get SHUTDOWN_GRACE_MS, and each is closed as soon as
+      // its response is written (the drain plugin ends such sockets after their last response).
       const grace = setTimeout(() => httpServer.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+      const stopping = apollo.stop(); // stops accepting connections, drains the HTTP server
+      httpServer.closeIdleConnections();
       try {
-        await apollo.stop(); // drains the HTTP server
+        await stopping;
       } finally {
         clearTimeout(grace);
         await closeUpstream();

@@ -3,13 +3,14 @@
  * then request-shaping plugins, then observability.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
 import type { Config } from '../config.js';
 import type { BffContext } from '../context.js';
 import type { Logger } from '../log.js';
 import { bffSchemaVersion } from '../schema/index.js';
+import { bffPluginNoStore } from './cacheControl.js';
 import { bffPluginClientDisconnect } from './clientDisconnect.js';
 import { bffPluginInputFieldNames } from './inputFieldNames.js';
 import { bffPluginObservability } from './observability.js';
@@ -35,6 +36,10 @@ export function bffPlugins(config: Readonly<Config>, logger: Logger, extra: Apol
     plugins: [
       // Apollo's default landing page loads Sandbox from a CDN; GraphiQL is served by the BFF itself.
       ApolloServerPluginLandingPageDisabled(),
+      // No per-field hooks anywhere (they make Apollo wrap every resolver): the cache-control
+      // plugin is replaced by its only visible effect here, `cache-control: no-store`.
+      ApolloServerPluginCacheControlDisabled(),
+      bffPluginNoStore<BffContext>(),
       ...(armor.plugins as ApolloServerPlugin<BffContext>[]),
       bffPluginInputFieldNames() as ApolloServerPlugin<BffContext>,
       bffPluginClientDisconnect(),

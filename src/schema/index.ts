@@ -5,7 +5,9 @@
  * answers INTERNAL_SERVER_ERROR "not available").
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { BffContext } from '../context.js';
@@ -14,7 +16,17 @@ import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
 
-const sdl = readFileSync(new URL('../../schema/bff.graphql', import.meta.url), 'utf8');
+/**
+ * The package root: the nearest directory holding package.json above this module, so the SDL is
+ * found both from the sources (src/schema) and from the compiled server (dist/src/schema).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const sdl = readFileSync(join(packageRoot(), 'schema', 'bff.graphql'), 'utf8');
 
 /** The public SDL, read once. */
 export const bffTypeDefs = parse(sdl);

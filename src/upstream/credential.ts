@@ -18,6 +18,21 @@ export function hashCredential(secret: string, value: string): string {
   return createHmac('sha256', secret).update(value).digest('hex');
 }
 
+/** Recent hashes by secret and value: one HMAC per credential rather than per request. */
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES = 1_000;
+
+function memoHash(secret: string, value: string): string {
+  const key = `${secret}\u0000${value}`;
+  let hash = recentHashes.get(key);
+  if (hash === undefined) {
+    hash = hashCredential(secret, value);
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value as string);
+    recentHashes.set(key, hash);
+  }
+  return hash;
+}
+
 /**
  * `Authorization: X-API-Key: <key>` (as the Kili SDK sends it), `Authorization: Bearer <token>`
  * or `X-API-Key: <key>`; null when none is present or the value is empty.
@@ -38,7 +53,7 @@ export function parseCredential(headers: Headers, secret: string): Credential | 
   }
   value = value?.trim();
   if (!scheme || !value) return null;
-  return { scheme, value, hash: hashCredential(secret, value) };
+  return { scheme, value, hash: memoHash(secret, value) };
 }
 
 /** The `Authorization` header value sent upstream for a credential. */

@@ -1,0 +1,19 @@
+/**
+ * `cache-control: no-store` on every GraphQL response, as Apollo's cache-control plugin answered
+ * for this schema (it declares no cache hints), without that plugin's per-field `willResolveField`
+ * hook: any plugin with a field hook makes Apollo wrap every resolver of the schema, which cost
+ * more CPU than the rest of executing a 5,000-asset list.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+
+export function bffPluginNoStore<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
+}
