@@ -1,7 +1,7 @@
 /**
  * The append pipeline (internal): validate → classify → skip existing external ids
  * (`filterExistingAssets`, 1000 per call) → assign client ids → batches of 100 (uploads, then
- * `appendManyAssets`) → verify the ids exist → report.
+ * `appendManyAssets`), each batch's ids checked to exist as soon as it is applied → report.
  *
  * Retry safety (DESIGN §7): `appendManyAssets` is not idempotent, so the upstream client never
  * resends it. When a batch's outcome is unknown (`extensions.outcomeUnknown`), this stage asks
@@ -15,14 +15,14 @@ import type { AppendDraft, AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
 import { badUserInput } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
-import { BatchFailure, dispatchBatches, dispatchError } from './dispatch.js';
+import { type Batch, BatchFailure, dispatchBatches, dispatchError } from './dispatch.js';
 import { appendData, classify, needsInputType, validateAppend } from './append-prepare.js';
 import { existsProbe } from './checks.js';
 import { newAssetId } from './ids.js';
-import { emptyOutcome, toBatches } from './pipeline.js';
+import { dispatchVerified, emptyOutcome, toBatches } from './pipeline.js';
 import { mapLimited } from './read.js';
 import { uploadRows } from './upload.js';
-import { systemClock, verifyAll } from './verify.js';
+import { streamingVerifier, systemClock } from './verify.js';
 
 export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<MutationOutcome> {
   const { upstream, settings } = deps;
@@ -53,17 +53,24 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
     settings.batchSize,
     (ids) => ids.map((id) => rowById.get(id) as AppendRow),
   );
-  const report = await dispatchBatches(batches, settings.concurrency, async (batch) => {
+  const send = async (batch: Batch<AppendRow[]>) => {
     await uploadRows(upstream, projectId, batch.payload, settings, clock);
     await sendAppendBatch(upstream, projectId, batch.payload, settings);
     return { projectId };
-  });
-  if (report.failedBatch !== null) throw dispatchError(report);
+  };
   const ids = toCreate.map((r) => r.id);
   const verified = args.waitUntilAvailability !== false;
-  if (verified) await verifyAll(ids, existsProbe({ upstream, settings, projectId }), settings, clock);
-  else warnings.push(unverifiedWarning());
-  return { projectId, assetIds: ids, batches: report.sent, verified, warnings };
+  let sent: number;
+  if (verified) {
+    const verifier = streamingVerifier(existsProbe({ upstream, settings, projectId }), settings, settings.countChunkSize, clock);
+    sent = (await dispatchVerified(batches, settings, send, verifier)).report.sent;
+  } else {
+    const report = await dispatchBatches(batches, settings.concurrency, send);
+    if (report.failedBatch !== null) throw dispatchError(report);
+    sent = report.sent;
+    warnings.push(unverifiedWarning());
+  }
+  return { projectId, assetIds: ids, batches: sent, verified, warnings };
 }
 
 /** The given (not generated) external ids that already exist upstream. */

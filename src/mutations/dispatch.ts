@@ -4,7 +4,7 @@
  * stops batches that have not started yet (the SDK stops at the first error too, reference §6.1);
  * batches already in flight finish and count as applied when they succeed. Never rejects: failures
  * are data, turned into `PARTIAL_FAILURE` (or the upstream error when nothing was applied) by
- * `dispatchError`.
+ * `dispatchError`. `onApplied` hears of each batch as soon as it is applied (streamed verification).
  */
 import pLimit from 'p-limit';
 import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
@@ -57,6 +57,7 @@ export async function dispatchBatches<P>(
   batches: readonly Batch<P>[],
   concurrency: number,
   send: (batch: Batch<P>) => Promise<BatchAck>,
+  onApplied?: (batch: Batch<P>, ack: BatchAck) => void,
 ): Promise<DispatchReport> {
   const limit = pLimit(Math.max(1, concurrency));
   let stopped = false;
@@ -66,13 +67,16 @@ export async function dispatchBatches<P>(
       limit(async (): Promise<BatchOutcome> => {
         if (stopped) return { kind: 'notSent' };
         sent += 1;
+        let ack: BatchAck;
         try {
-          return { kind: 'applied', ack: await send(batch) };
+          ack = await send(batch);
         } catch (error) {
           stopped = true;
           if (error instanceof BatchFailure) return { kind: 'failed', error: error.error, appliedIds: error.appliedIds };
           return { kind: 'failed', error, appliedIds: [] };
         }
+        onApplied?.(batch, ack);
+        return { kind: 'applied', ack };
       }),
     ),
   );

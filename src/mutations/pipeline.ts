@@ -1,20 +1,22 @@
 /**
  * The update, external-id change and id-list pipelines (internal):
- * `validate → resolve ids → chunk (100) → dispatch → verify → report`. Each function resolves
- * with the stored part of `AssetMutationResult` or rejects with a `BffError`.
+ * `validate → resolve ids → chunk (100) → dispatch ∥ verify → report`: verification of each batch
+ * starts as soon as it is applied, overlapping the dispatch of later batches. Each function
+ * resolves with the stored part of `AssetMutationResult` or rejects with a `BffError`.
  */
 import type { AssetData, MutationUpstream } from './ports.js';
 import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
 import type { IdListKind, MutationKind, MutationOutcome, MutationSettings, MutationWarning } from './types.js';
-import type { Clock } from './verify.js';
+import type { Clock, StreamingVerifier, VerifyResult } from './verify.js';
+import type { ProbeDeps } from './checks.js';
 import type { RefItem, Validated } from './validate.js';
 import { assertNever } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
-import { type Batch, dispatchBatches, dispatchError } from './dispatch.js';
+import { type Batch, type BatchAck, type DispatchReport, dispatchBatches, dispatchError } from './dispatch.js';
 import { idListProbe, readBackProbe } from './checks.js';
 import { assertDistinct, resolveRefs } from './resolve.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
-import { systemClock, verifyAll } from './verify.js';
+import { streamingVerifier, systemClock } from './verify.js';
 
 export interface PipelineDeps {
   upstream: MutationUpstream;
@@ -32,19 +34,22 @@ export async function runIdList(kind: IdListKind, args: IdListArgs, deps: Pipeli
   const validated = validateIdList(kind, args);
   if (validated.kind === 'empty') return emptyOutcome(args.projectId ?? null, [validated.warning]);
   const ids = await resolveRefs(upstream, args.projectId ?? null, validated.value, settings);
+  // The probe reads `projectId` when it runs: the first batch acknowledged names it when the
+  // client gave none (a scope for the checks, which select by id anyway).
+  const probeDeps: ProbeDeps = { upstream, settings, projectId: args.projectId ?? null };
+  const verifier = streamingVerifier(idListProbe(kind, probeDeps), settings, settings.countChunkSize, deps.clock ?? systemClock);
   const send = (batch: Batch<null>) => sendIdList(kind, upstream, batch.ids).then((projectId) => ({ projectId }));
-  const report = await dispatchBatches(toBatches(ids, settings.batchSize, () => null), settings.concurrency, send);
-  if (report.failedBatch !== null) throw dispatchError(report);
-  const acked = report.outcomes.flatMap((o) => (o.kind === 'applied' && o.ack.projectId ? [o.ack.projectId] : []));
-  const projectId = args.projectId ?? acked[0] ?? null;
-  const result = await verifyAll(ids, idListProbe(kind, { upstream, settings, projectId }), settings, deps.clock ?? systemClock);
+  const { report, result } = await dispatchVerified(toBatches(ids, settings.batchSize, () => null), settings, send, verifier, (ack) => {
+    probeDeps.projectId ??= ack.projectId;
+  });
+  const projectId = probeDeps.projectId;
   const warnings = [...validated.warnings];
   const skipped = new Set(result.skipped);
   if (skipped.size > 0) {
     warnings.push({
       code: 'UNLABELED_ASSETS_IGNORED',
       field: args.assetIds ? 'assetIds' : 'externalIds',
-      message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage([...skipped])}.`,
+      message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage(ids.filter((id) => skipped.has(id)))}.`,
     });
   }
   return { projectId, assetIds: ids.filter((id) => !skipped.has(id)), batches: report.sent, verified: true, warnings };
@@ -88,13 +93,37 @@ export async function runUpdate(
   assertDistinct(ids);
   const dataById = new Map<string, AssetData>(ids.map((id, i) => [id, (items[i] as RefItem).data]));
   const batches = toBatches(ids, settings.batchSize, (part) => part.map((id) => dataById.get(id) as AssetData));
-  const report = await dispatchBatches(batches, settings.concurrency, async (batch) => {
+  const probe = readBackProbe(dataById, { upstream, settings, projectId });
+  const verifier = streamingVerifier(probe, settings, settings.readChunkSize, deps.clock ?? systemClock);
+  const { report } = await dispatchVerified(batches, settings, async (batch) => {
     await upstream.updatePropertiesInAssets(batch.ids, batch.payload);
     return { projectId };
-  });
-  if (report.failedBatch !== null) throw dispatchError(report);
-  await verifyAll(ids, readBackProbe(dataById, { upstream, settings, projectId }), settings, deps.clock ?? systemClock);
+  }, verifier);
   return { projectId, assetIds: ids, batches: report.sent, verified: true, warnings: validated.warnings };
+}
+
+/**
+ * Dispatch with streamed verification: each batch joins the verifier as soon as it is applied
+ * (`onAck` first, e.g. to learn the project), so checks run while later batches are sent. A failed
+ * batch → the in-flight checks are let finish, then `PARTIAL_FAILURE` (or the upstream error);
+ * otherwise resolves once every asset is verified (or rejects with `VERIFICATION_FAILED`).
+ */
+export async function dispatchVerified<P>(
+  batches: readonly Batch<P>[],
+  settings: MutationSettings,
+  send: (batch: Batch<P>) => Promise<BatchAck>,
+  verifier: StreamingVerifier,
+  onAck?: (ack: BatchAck) => void,
+): Promise<{ report: DispatchReport; result: VerifyResult }> {
+  const report = await dispatchBatches(batches, settings.concurrency, send, (batch, ack) => {
+    onAck?.(ack);
+    verifier.add(batch.ids);
+  });
+  if (report.failedBatch !== null) {
+    await verifier.settle();
+    throw dispatchError(report);
+  }
+  return { report, result: await verifier.finish() };
 }
 
 /** Cuts ids into batches of `size`, building each batch's payload. */

@@ -37,8 +37,9 @@ export async function readByIds(
 }
 
 /**
- * Splits `ids` into those matching `extra` and the rest: one count per chunk, and a read-back
- * of `id` only for chunks whose count falls short. `matched` + `unmatched` = `ids`.
+ * Splits `ids` into those matching `extra` and the rest: one count per chunk (`concurrency` at
+ * once), and a read-back of `id` only for chunks whose count falls short. `matched` +
+ * `unmatched` = `ids`.
  */
 export async function partitionByCount(
   upstream: MutationUpstream,
@@ -46,8 +47,9 @@ export async function partitionByCount(
   projectId: string | null,
   settings: MutationSettings,
   extra: AssetWhere = {},
+  concurrency = settings.concurrency,
 ): Promise<{ matched: string[]; unmatched: string[] }> {
-  const parts = await mapLimited(chunk(ids, settings.countChunkSize), settings.concurrency, async (part) => {
+  const parts = await mapLimited(chunk(ids, settings.countChunkSize), concurrency, async (part) => {
     const count = await upstream.countAssets(idsWhere(part, projectId, extra));
     if (count === part.length) return { matched: part, unmatched: [] as string[] };
     if (count === 0) return { matched: [] as string[], unmatched: part };

@@ -1,7 +1,9 @@
 /**
  * Stage 2, resolve ids (internal): turns the client's asset references into upstream ids before
  * anything is changed. External ids go through the batched by-external-id loader (≤100 per
- * upstream call); plain ids are checked to exist with one `countAssets` per 1000 ids. Missing
+ * upstream call); plain ids are checked to exist with one `countAssets` per 1000 ids, up to twice
+ * MUTATION_CONCURRENCY at once (a count covers ten batches and nothing is sent until every
+ * count is back, so this gate stays short: 10,000 ids → one round of 10 counts). Missing
  * assets → `ASSET_NOT_FOUND` (listing them); an external id carried by several assets →
  * `BAD_USER_INPUT` naming it (the SDK silently picks one, reference §6.3).
  */
@@ -22,7 +24,7 @@ export async function resolveRefs(
   const ids = unique(refs.flatMap((r) => (r.kind === 'id' ? [r.id] : [])));
   const externalIds = unique(refs.flatMap((r) => (r.kind === 'externalId' ? [r.externalId] : [])));
   const [idCheck, byExternal] = await Promise.all([
-    ids.length > 0 ? partitionByCount(upstream, ids, projectId, settings) : { matched: [], unmatched: [] },
+    ids.length > 0 ? partitionByCount(upstream, ids, projectId, settings, {}, settings.concurrency * 2) : { matched: [], unmatched: [] },
     externalIds.length > 0 ? upstream.resolveExternalIds(projectId as string, externalIds) : [],
   ]);
   const resolved = new Map<string, string>();

@@ -9,7 +9,7 @@ import type { MutationSettings } from './types.js';
 
 export const DEFAULT_SETTINGS: Readonly<MutationSettings> = Object.freeze({
   batchSize: 100,
-  concurrency: 4,
+  concurrency: 12,
   verifyDeadlineMs: 30_000,
   verifyBackoffMinMs: 1_000,
   verifyBackoffMaxMs: 8_000,

@@ -50,7 +50,7 @@ export interface Target {
 export interface MutationSettings {
   /** Upstream mutation batch size. @default 100 (the SDK's MUTATION_BATCH_SIZE) */
   batchSize: number;
-  /** Batches in flight at once per mutation. @default 4 (MUTATION_CONCURRENCY) */
+  /** Batches in flight at once per mutation. @default 12 (MUTATION_CONCURRENCY) */
   concurrency: number;
   /** Overall verification deadline, in ms. @default 30000 (VERIFY_DEADLINE_MS) */
   verifyDeadlineMs: number;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runIdList, runUpdate } from '../../src/mutations/pipeline.js';
 import { dispatchBatches } from '../../src/mutations/dispatch.js';
-import { verifyAll } from '../../src/mutations/verify.js';
+import { streamingVerifier, verifyAll } from '../../src/mutations/verify.js';
 import { BffError, BffErrorCode } from '../../src/errors/index.js';
 import { FakeUpstream, fakeClock, testSettings } from './fake-upstream.js';
 
@@ -171,5 +171,85 @@ describe('dispatch and verify units', () => {
       return { confirmed: ids, skipped: [], pending: [] };
     }, testSettings(), clock);
     expect(result).toMatchObject({ confirmed: ['a'], rounds: 3 });
+  });
+});
+
+describe('streamed verification', () => {
+  const methods = (up: FakeUpstream) => up.calls.map((c) => c.method);
+
+  it('update: read-backs start before the last batch is sent, with no extra upstream call', async () => {
+    const up = new FakeUpstream();
+    const ids = up.seed(P, 1000);
+    const out = await runUpdate('updatePropertiesInAssets', { projectId: P, assets: ids.map((id) => ({ id, priority: 5 })) }, { upstream: up, settings: testSettings({ concurrency: 2 }), clock: fakeClock() });
+    expect(out).toMatchObject({ assetIds: ids, batches: 10, verified: true });
+    const order = methods(up);
+    expect(order.indexOf('readAssets')).toBeLessThan(order.lastIndexOf('updatePropertiesInAssets'));
+    expect(order.indexOf('countAssets')).toBeLessThan(order.indexOf('updatePropertiesInAssets')); // the id check comes first
+    expect(up.count('countAssets')).toBe(1);
+    expect(up.count('readAssets')).toBe(2); // groups of 500 ids: one read-back each
+    const read = up.calls.filter((c) => c.method === 'readAssets').map((c) => (c.args[0] as { idIn: string[] }).idIn);
+    expect(read.flat().sort()).toEqual([...ids].sort());
+  });
+
+  it('delete: each 1000-id count runs as soon as its 10 batches are applied', async () => {
+    const up = new FakeUpstream();
+    const ids = up.seed(P, 2500);
+    const out = await runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings({ concurrency: 3 }), clock: fakeClock() });
+    expect(out).toMatchObject({ projectId: P, batches: 25, verified: true });
+    const order = methods(up);
+    const firstVerifyCount = order.indexOf('countAssets', order.indexOf('deleteManyFromDataset'));
+    expect(firstVerifyCount).toBeLessThan(order.lastIndexOf('deleteManyFromDataset'));
+    expect(up.count('countAssets')).toBe(3 + 3); // existence (3) + verification (3)
+    expect(up.assets.size).toBe(0);
+  });
+
+  it('a failure after a verified group is still an exact PARTIAL_FAILURE', async () => {
+    const up = new FakeUpstream();
+    const ids = up.seed(P, 1000);
+    up.hooks.set('updatePropertiesInAssets', (_c, nth) => {
+      if (nth === 8) throw new BffError(BffErrorCode.UPSTREAM_ERROR, 'boom');
+    });
+    const ext = await rejection(
+      runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 3 })) }, { upstream: up, settings: testSettings({ concurrency: 1 }), clock: fakeClock() }),
+    );
+    expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE', failedBatch: 7 });
+    expect(ext.appliedAssetIds).toEqual(ids.slice(0, 700));
+    expect(ext.failedAssetIds).toEqual(ids.slice(700));
+    expect(up.count('readAssets')).toBe(1); // the first 500 were checked while batches 6-8 were sent
+    expect(ids.filter((id) => up.assets.get(id)?.priority === 3)).toEqual(ext.appliedAssetIds);
+  });
+
+  it('dropped writes in several groups → one VERIFICATION_FAILED listing every asset in order', async () => {
+    const up = new FakeUpstream();
+    const ids = up.seed(P, 700);
+    up.hooks.set('updatePropertiesInAssets', () => 'drop');
+    const clock = fakeClock();
+    const ext = await rejection(runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 9 })) }, { upstream: up, settings: testSettings({ concurrency: 4 }), clock }));
+    expect(ext).toMatchObject({ code: 'VERIFICATION_FAILED', unverifiedAssetIds: ids, deadlineMs: 30_000 });
+    expect(clock.slept).toEqual([1000, 2000, 4000, 8000, 8000, 7000]);
+  });
+
+  it('re-probes the pending assets of every group together, with backoff from the end of dispatch', async () => {
+    const clock = fakeClock();
+    const probes: string[][] = [];
+    let visible = false;
+    const verifier = streamingVerifier(async (ids) => {
+      probes.push(ids);
+      const late = visible ? [] : ids.filter((id) => id.endsWith('9'));
+      return { confirmed: ids.filter((id) => !late.includes(id)), skipped: [], pending: late };
+    }, testSettings(), 10, clock);
+    const ids = Array.from({ length: 25 }, (_, i) => `a${i}`);
+    verifier.add(ids.slice(0, 12)); // one full group probed at once
+    expect(probes).toHaveLength(1);
+    verifier.add(ids.slice(12)); // a second full group; 5 ids wait for `finish`
+    expect(probes).toHaveLength(2);
+    await verifier.settle();
+    visible = true;
+    const result = await verifier.finish();
+    expect(probes.map((p) => p.length)).toEqual([10, 10, 5, 2]);
+    expect(probes[3]).toEqual(['a9', 'a19']);
+    expect(clock.slept).toEqual([1000]);
+    expect(result.confirmed.sort()).toEqual([...ids].sort());
+    expect(result.rounds).toBe(2);
   });
 });
