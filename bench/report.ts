@@ -116,10 +116,10 @@ export function renderMarkdown(results: BenchResults): string {
     }
   }
   out.push('', '**Sizes used**', '');
-  for (const scenario of results.scenarios) out.push(`- ${escapeMd(scenario.title)}: ${escapeMd(scenario.sizes)}`);
+  for (const scenario of results.scenarios) out.push(`- **${escapeMd(scenario.title)}**: ${escapeMd(scenario.sizes)}`);
   const notes = results.scenarios.flatMap((s) => [
-    ...s.notes.map((n) => `- ${escapeMd(s.title)}: ${escapeMd(n)}`),
-    ...(s.error ? [`- ${escapeMd(s.title)}: **error**: ${escapeMd(s.error)}`] : []),
+    ...s.notes.map((n) => `- **${escapeMd(s.title)}**: ${escapeMd(n)}`),
+    ...(s.error ? [`- **${escapeMd(s.title)}**: error: ${escapeMd(s.error)}`] : []),
   ]);
   if (notes.length > 0) out.push('', '**Notes**', '', ...notes);
   out.push('', 'Summary: `' + summaryLine(results.summary) + '`', '');
