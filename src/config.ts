@@ -19,7 +19,7 @@ export interface Config {
   MAX_PAGE_SIZE: number;
   /** Upstream page size (the SDK's QUERY_BATCH_SIZE). @default 100 */
   QUERY_BATCH_SIZE: number;
-  /** Upstream pages fetched at once for one `assets` field. @default 8 */
+  /** Upstream pages fetched at once for one `assets` field. @default 16 */
   PAGE_CONCURRENCY: number;
   /** Timeout of one upstream HTTP attempt, ms. @default 15000 */
   UPSTREAM_TIMEOUT_MS: number;
@@ -136,7 +136,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     CACHE_URL: url(env, 'CACHE_URL', ['redis:', 'rediss:', 'memory:']),
     MAX_PAGE_SIZE: int(env, 'MAX_PAGE_SIZE', 10_000, 1),
     QUERY_BATCH_SIZE: int(env, 'QUERY_BATCH_SIZE', 100, 1, 500),
-    PAGE_CONCURRENCY: int(env, 'PAGE_CONCURRENCY', 8, 1, 64),
+    PAGE_CONCURRENCY: int(env, 'PAGE_CONCURRENCY', 16, 1, 64),
     UPSTREAM_TIMEOUT_MS: int(env, 'UPSTREAM_TIMEOUT_MS', 15_000, 1),
     UPSTREAM_DEADLINE_MS: int(env, 'UPSTREAM_DEADLINE_MS', 30_000, 1),
     UPSTREAM_RETRIES: int(env, 'UPSTREAM_RETRIES', 4, 0, 20),

@@ -75,8 +75,10 @@ export function createApp(deps: AppDeps): express.Express {
     app.use('/graphql', cors({ origin, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'idempotency-key', 'apollo-require-preflight', 'x-request-id'] }));
   }
 
-  // Browsers asking for HTML get GraphiQL; every other request falls through to Apollo.
-  app.use(graphiqlRouter({ endpoint: '/graphql', ...deps.graphiql }));
+  // Browsers asking for HTML get GraphiQL; every other request falls through to Apollo. The
+  // GraphiQL router only serves GET (and HEAD): POSTs skip its route matching.
+  const graphiql = graphiqlRouter({ endpoint: '/graphql', ...deps.graphiql });
+  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? graphiql(req, res, next) : next()));
 
   app.use(
     '/graphql',
