@@ -39,8 +39,6 @@ export const BFF_BENCH_ENV: Readonly<Record<string, string>> = {
   // would throttle scenario 4 to ~8 req/s. The SDK baselines are not throttled either.
   RATE_LIMIT_PER_MINUTE: '10000000',
   RESPONSE_CACHE_TTL_MS: '0',
-  // Only shortens the stop at the end of the run (the BFF otherwise waits out the full grace).
-  SHUTDOWN_GRACE_MS: '1000',
 };
 
 interface Options {
