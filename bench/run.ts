@@ -150,7 +150,13 @@ async function startServices(apiKey: string, profileDir: string | null, bffEnv: 
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)} (see --help)\n`);
+    process.exit(2);
+  }
   const started = Date.now();
   const loadStart = loadavg()[0] ?? 0;
   const apiKey = `bench-${randomBytes(12).toString('hex')}`;
