@@ -19,7 +19,7 @@ export interface Config {
   MAX_PAGE_SIZE: number;
   /** Upstream page size (the SDK's QUERY_BATCH_SIZE). @default 100 */
   QUERY_BATCH_SIZE: number;
-  /** Upstream pages fetched at once for one `assets` field. @default 16 */
+  /** Upstream pages fetched at once for one `assets` field. @default 32 */
   PAGE_CONCURRENCY: number;
   /** Timeout of one upstream HTTP attempt, ms. @default 15000 */
   UPSTREAM_TIMEOUT_MS: number;
@@ -29,7 +29,7 @@ export interface Config {
   UPSTREAM_RETRIES: number;
   /** First backoff delay, ms (doubles each retry, full jitter). @default 100 */
   UPSTREAM_BACKOFF_MS: number;
-  /** Keep-alive connections to the upstream. @default 32 */
+  /** Keep-alive connections to the upstream. @default 64 (twice PAGE_CONCURRENCY: one large read leaves half the pool to other requests) */
   UPSTREAM_CONNECTIONS: number;
   /** Upstream calls per credential per minute. @default 500 (the SDK's limit) */
   RATE_LIMIT_PER_MINUTE: number;
@@ -136,12 +136,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     CACHE_URL: url(env, 'CACHE_URL', ['redis:', 'rediss:', 'memory:']),
     MAX_PAGE_SIZE: int(env, 'MAX_PAGE_SIZE', 10_000, 1),
     QUERY_BATCH_SIZE: int(env, 'QUERY_BATCH_SIZE', 100, 1, 500),
-    PAGE_CONCURRENCY: int(env, 'PAGE_CONCURRENCY', 16, 1, 64),
+    PAGE_CONCURRENCY: int(env, 'PAGE_CONCURRENCY', 32, 1, 64),
     UPSTREAM_TIMEOUT_MS: int(env, 'UPSTREAM_TIMEOUT_MS', 15_000, 1),
     UPSTREAM_DEADLINE_MS: int(env, 'UPSTREAM_DEADLINE_MS', 30_000, 1),
     UPSTREAM_RETRIES: int(env, 'UPSTREAM_RETRIES', 4, 0, 20),
     UPSTREAM_BACKOFF_MS: int(env, 'UPSTREAM_BACKOFF_MS', 100, 0),
-    UPSTREAM_CONNECTIONS: int(env, 'UPSTREAM_CONNECTIONS', 32, 1, 1024),
+    UPSTREAM_CONNECTIONS: int(env, 'UPSTREAM_CONNECTIONS', 64, 1, 1024),
     RATE_LIMIT_PER_MINUTE: int(env, 'RATE_LIMIT_PER_MINUTE', 500, 1),
     MUTATION_CONCURRENCY: int(env, 'MUTATION_CONCURRENCY', 12, 1, 64),
     VERIFY_DEADLINE_MS: int(env, 'VERIFY_DEADLINE_MS', 30_000, 0),
