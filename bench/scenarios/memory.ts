@@ -46,10 +46,14 @@ export function memoryScenario(
   const peaks = windows.map(([, p]) => p?.peakMb ?? null).filter((v): v is number => v !== null);
   const overall = peaks.length > 0 ? Math.max(...peaks) : null;
   const notes: string[] = [];
-  const anyNotReset = windows.some(([, p]) => p !== null && !p.hwmReset);
-  if (anyNotReset) notes.push('VmHWM could not be reset per window; the figure is the max of VmRSS samples every 50 ms.');
+  const measured = windows.filter(([, p]) => p !== null);
+  if (measured.some(([, p]) => p !== null && !p.hwmReset)) {
+    notes.push('VmHWM could not be reset per window; the figure is the max of VmRSS samples every 50 ms.');
+  } else if (measured.length > 0) {
+    notes.push('VmHWM was reset (clear_refs) at the start of each window, so each figure covers that window only.');
+  }
   const now = readMemory(ctx.bff.pid);
-  if (now) notes.push(`BFF lifetime peak (VmHWM) at the end of the run: ${now.hwmMb.toFixed(1)} MB, includes start-up and scenarios 1 and 3.`);
+  if (now) notes.push(`BFF RSS at the end of the run: ${now.rssMb.toFixed(1)} MB.`);
   return {
     id: 'memory',
     title: '5. Memory',
