@@ -102,9 +102,14 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
+/** HEAD, with `-dirty` when tracked files outside bench/results differ from it. */
 function gitCommit(): string | null {
+  const git = (args: string[]): string =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git(['rev-parse', '--short', 'HEAD']);
+    const changed = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']);
+    return changed === '' ? head : `${head}-dirty`;
   } catch {
     return null;
   }
