@@ -5,27 +5,9 @@
 import { gqlData, kiliHeaders, requestJson } from './gql.js';
 import type { Execute } from './baselines/sdk.js';
 
-export interface SeedUser { id: string; email: string; apiKey: string }
-export interface DemoSeed {
-  organizationId: string;
-  users: { admin: SeedUser; labeler: SeedUser; reviewer: SeedUser; outsider: SeedUser };
-  projects: Record<'text' | 'image' | 'outsider', { id: string; title: string; assetCount: number }>;
-}
+import type { DemoSeed, Fault, LoggedRequest } from '../src/emulator/index.js';
 
-/** One entry of `GET /__emulator/requests`. */
-export interface LoggedRequest {
-  time: string;
-  credentialHash: string;
-  rootFields: string[];
-  variables: Record<string, unknown>;
-  fields: Record<string, string[]>;
-  fault?: string;
-}
-
-export type Fault = { rootField?: string; nth?: number; rate?: number } & (
-  | { kind: 'latency'; ms: number; jitterMs?: number }
-  | { kind: 'status'; status: 500 | 502 | 503 | 504; afterWrite?: boolean }
-);
+export type { DemoSeed, Fault, LoggedRequest, SeedUser } from '../src/emulator/index.js';
 
 export class EmulatorControl {
   /** `origin`: `http://127.0.0.1:PORT`; `apiKey`: the admin key the emulator was started with. */

@@ -16,6 +16,9 @@ import type { EmulatorState } from './state.js';
 import type { Emulator, EmulatorOptions } from './types.js';
 
 export type { DemoSeed, Emulator, EmulatorOptions, SeedProject, SeedUser } from './types.js';
+/** Wire types of the dev controls (`/__emulator/faults`, `/__emulator/requests`). */
+export type { Fault } from './faults.js';
+export type { LoggedRequest } from './requestLog.js';
 export { GRAPHQL_PATH } from './http.js';
 
 let schema: ReturnType<typeof buildEmulatorSchema> | null = null;

@@ -17,17 +17,11 @@
  * demo admin's key; pass `key: null` to send no credential.
  */
 import { loadConfig, type Config } from '../../src/config.js';
-import { startEmulator, type DemoSeed, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type DemoSeed, type Emulator, type LoggedRequest } from '../../src/emulator/index.js';
 import { createBffServer, type BffServer } from '../../src/server.js';
 
-export interface UpstreamRequest {
-  time: string;
-  credentialHash: string;
-  rootFields: string[];
-  variables: Record<string, unknown>;
-  fields: Record<string, string[]>;
-  fault?: string;
-}
+/** One entry of the emulator's request log (`GET /__emulator/requests`). */
+export type UpstreamRequest = LoggedRequest;
 
 export interface GqlResponse<D = Record<string, unknown>> {
   status: number;

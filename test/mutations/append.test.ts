@@ -3,21 +3,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runAppend } from '../../src/mutations/append.js';
-import type { BffError } from '../../src/errors/index.js';
-import { FakeUpstream, fakeClock, outcomeUnknownError, testSettings } from './fake-upstream.js';
+import { FakeUpstream, fakeClock, outcomeUnknownError, rejection, testSettings } from './fake-upstream.js';
 
 const P = 'proj';
 const deps = (up: FakeUpstream, overrides = {}) => ({ upstream: up, settings: testSettings(overrides), clock: fakeClock() });
 const urls = (n: number, prefix = 'x') => Array.from({ length: n }, (_, i) => ({ content: `https://cdn.test/${i}.png`, externalId: `${prefix}${i}` }));
-
-async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (e) {
-    return (e as BffError).extensions as Record<string, unknown>;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('appendManyToDataset', () => {
   it.each([

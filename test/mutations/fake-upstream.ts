@@ -175,3 +175,13 @@ export function testSettings(overrides: Partial<MutationSettings> = {}): Mutatio
 export function outcomeUnknownError(): BffError {
   return new BffError(BffErrorCode.UPSTREAM_TIMEOUT, 'timeout', { outcomeUnknown: true });
 }
+
+/** The extensions of the error a promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (e) {
+    return (e as BffError).extensions as Record<string, unknown>;
+  }
+  throw new Error('expected a rejection');
+}

@@ -6,18 +6,9 @@ import { runIdList, runUpdate } from '../../src/mutations/pipeline.js';
 import { dispatchBatches } from '../../src/mutations/dispatch.js';
 import { streamingVerifier, verifyAll } from '../../src/mutations/verify.js';
 import { BffError, BffErrorCode } from '../../src/errors/index.js';
-import { FakeUpstream, fakeClock, testSettings } from './fake-upstream.js';
+import { FakeUpstream, fakeClock, rejection, testSettings } from './fake-upstream.js';
 
 const P = 'proj';
-
-async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (e) {
-    return (e as BffError).extensions as Record<string, unknown>;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('batch counts', () => {
   it.each([
