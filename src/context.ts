@@ -21,7 +21,7 @@ export interface BffContext {
   /** null: anything needing upstream throws UNAUTHENTICATED. */
   credential: Credential | null;
   upstream: UpstreamClient;
-  /** Created per request (src/loaders). */
+  /** Created per request (src/loaders), on first use. */
   loaders: Loaders;
   /** Rendered into the response's extensions.warnings. */
   warnings: Warning[];
@@ -80,11 +80,15 @@ export function createContext(input: ContextInput): BffContext {
       return input.upstream.execute(credential, call, combined);
     },
   };
+  // The loaders are created on first use: a page read (`assets`, `countAssets`) never needs them.
+  let loaders: Loaders | undefined;
   return {
     requestId: input.requestId,
     credential: input.credential,
     upstream,
-    loaders: createLoaders({ upstream, credential: input.credential }, input.config.QUERY_BATCH_SIZE),
+    get loaders(): Loaders {
+      return (loaders ??= createLoaders({ upstream, credential: input.credential }, input.config.QUERY_BATCH_SIZE));
+    },
     warnings: [],
     config: input.config,
     idempotencyKey: input.idempotencyKey,

@@ -3,17 +3,19 @@
  * context's signal). A mutation is detached from that signal once the operation is known, so its
  * batches and verification run to completion (and its Idempotency-Key result is stored).
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { BffContext } from '../context.js';
 
 export function bffPluginClientDisconnect(): ApolloServerPlugin<BffContext> {
+  // Stateless: one listener object for every request.
+  const listener: GraphQLRequestListener<BffContext> = {
+    async didResolveOperation({ operation, contextValue }) {
+      if (operation?.operation !== 'query') contextValue.detachClientSignal?.();
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, contextValue }) {
-          if (operation?.operation !== 'query') contextValue.detachClientSignal?.();
-        },
-      };
+      return listener;
     },
   };
 }

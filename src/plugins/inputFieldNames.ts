@@ -3,7 +3,7 @@
  * `where: { createdAtGte: "yesterday" }` → `extensions.field = "where.createdAtGte"`), so every
  * BAD_USER_INPUT names its field. Variables are named by the error formatter from graphql-js's path.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { Kind, visit, type ASTNode, type DocumentNode, type GraphQLError } from 'graphql';
 import { DateInputError } from '../schema/scalars.js';
 
@@ -25,20 +25,24 @@ export function inputPathOf(document: DocumentNode, target: ASTNode): string | n
 }
 
 export function bffPluginInputFieldNames(): ApolloServerPlugin {
+  // Stateless: one listener object for every request (validation only runs for documents that
+  // are not in Apollo's document store yet).
+  const listener: GraphQLRequestListener<BaseContext> = {
+    async validationDidStart({ document }) {
+      return async (errors?: readonly Error[]) => {
+        if (!errors?.length) return;
+        for (const error of errors as readonly GraphQLError[]) {
+          const node = error.nodes?.[0];
+          if (!(error.originalError instanceof DateInputError) || !node) continue;
+          const field = inputPathOf(document, node);
+          if (field) (error.extensions as Record<string, unknown>).field = field;
+        }
+      };
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async validationDidStart({ document }) {
-          return async (errors?: readonly Error[]) => {
-            for (const error of (errors ?? []) as readonly GraphQLError[]) {
-              const node = error.nodes?.[0];
-              if (!(error.originalError instanceof DateInputError) || !node) continue;
-              const field = inputPathOf(document, node);
-              if (field) (error.extensions as Record<string, unknown>).field = field;
-            }
-          };
-        },
-      };
+      return listener;
     },
   };
 }

@@ -84,9 +84,10 @@ export function dependencyScopes(document: DocumentNode, operation: OperationDef
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function bffPluginResponseCache(ttlMs: number, schemaVersion: string): ApolloServerPlugin<BffContext> {
+  // Off: no per-request hook at all.
+  if (ttlMs <= 0) return {};
   return {
     async requestDidStart() {
-      if (ttlMs <= 0) return;
       let key: string | null = null;
       let hit = false;
       return {

@@ -2,7 +2,7 @@
  * Renders the request's warnings (deprecated filters, ignored inputs…) into the response's
  * `extensions.warnings`, each distinct warning once.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { BffContext, Warning } from '../context.js';
 
 export function dedupeWarnings(warnings: Warning[]): Warning[] {
@@ -14,16 +14,18 @@ export function dedupeWarnings(warnings: Warning[]): Warning[] {
 }
 
 export function bffPluginWarnings(): ApolloServerPlugin<BffContext> {
+  // Stateless: one listener object for every request.
+  const listener: GraphQLRequestListener<BffContext> = {
+    async willSendResponse({ contextValue, response }) {
+      const warnings = contextValue.warnings;
+      if (!warnings?.length || response.body.kind !== 'single') return;
+      const result = response.body.singleResult;
+      result.extensions = { ...result.extensions, warnings: dedupeWarnings(warnings) };
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          const warnings = contextValue.warnings;
-          if (!warnings?.length || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, warnings: dedupeWarnings(warnings) };
-        },
-      };
+      return listener;
     },
   };
 }
