@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { BffCache } from '../cache/index.js';
@@ -12,7 +13,6 @@ import { ClientClosedRequestError, createContext, type BffContext } from '../con
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import { apolloHandler } from './apolloHandler.js';
 import { graphiqlRouter } from './graphiql.js';
 
 export interface AppDeps {
@@ -83,18 +83,19 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
-    apolloHandler(deps.apollo, async ({ req, res }) =>
-      createContext({
-        requestId: String(res.locals.requestId),
-        credential: parseCredential(req.headers, config.HASH_SECRET),
-        upstream: deps.upstream,
-        config,
-        cache: deps.cache,
-        idempotencyKey: req.get('idempotency-key') ?? null,
-        signal: clientGone(res),
-        warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
-      }),
-    ),
+    expressMiddleware(deps.apollo, {
+      context: async ({ req, res }) =>
+        createContext({
+          requestId: String(res.locals.requestId),
+          credential: parseCredential(req.headers, config.HASH_SECRET),
+          upstream: deps.upstream,
+          config,
+          cache: deps.cache,
+          idempotencyKey: req.get('idempotency-key') ?? null,
+          signal: clientGone(res),
+          warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
+        }),
+    }),
   );
 
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {

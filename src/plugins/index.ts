@@ -3,13 +3,7 @@
  * then request-shaping plugins, then observability.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginSchemaReportingDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
 import type { Config } from '../config.js';
@@ -45,11 +39,6 @@ export function bffPlugins(config: Readonly<Config>, logger: Logger, extra: Apol
       // No per-field hooks anywhere (they make Apollo wrap every resolver): the cache-control
       // plugin is replaced by its only visible effect here, `cache-control: no-store`.
       ApolloServerPluginCacheControlDisabled(),
-      // Apollo installs inline tracing by default for a subgraph (a trace builder per request) and
-      // usage/schema reporting when APOLLO_KEY is set: none of them is part of this service.
-      ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginSchemaReportingDisabled(),
       bffPluginNoStore<BffContext>(),
       ...(armor.plugins as ApolloServerPlugin<BffContext>[]),
       bffPluginInputFieldNames() as ApolloServerPlugin<BffContext>,
