@@ -3,6 +3,7 @@
  * offline GraphiQL page and Apollo at /graphql. Assembler: wiring only.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -40,6 +41,10 @@ function requestIdOf(req: Request): string {
  */
 function clientGone(res: Response): AbortSignal {
   const controller = new AbortController();
+  // Every upstream call of this request listens on this signal while it runs (and removes its
+  // listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which is not a
+  // leak, so Node's default warning threshold of 10 listeners does not apply.
+  setMaxListeners(0, controller.signal);
   res.once('close', () => {
     if (!res.writableFinished) controller.abort(new ClientClosedRequestError());
   });
