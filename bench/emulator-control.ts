@@ -1,5 +1,5 @@
 /**
- * Bench-internal: the emulator's dev controls (`/__emulator/*`, CONTRACTS "Emulator dev
+ * Bench-internal: the emulator's dev controls (`/__emulator/*`, see docs/emulator.md "Dev
  * controls") and a direct upstream GraphQL executor for the SDK baselines.
  */
 import { gqlData, kiliHeaders, requestJson } from './gql.js';
@@ -52,7 +52,7 @@ export class EmulatorControl {
     await requestJson(this.url('faults'), 'DELETE');
   }
 
-  /** The injected latency every GraphQL request gets (CONTRACTS `kind: 'latency'`). */
+  /** The injected latency every GraphQL request gets (the `latency` fault). */
   async setLatency(ms: number, jitterMs = 0): Promise<void> {
     if (ms <= 0) await this.clearFaults();
     else await this.setFaults([{ kind: 'latency', ms, jitterMs }]);

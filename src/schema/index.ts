@@ -1,8 +1,7 @@
 /**
  * Assembles the executable federation v2 subgraph schema ONCE per process: `schema/bff.graphql`,
- * the scalars, the read resolvers, and the mutations room's `mutationResolvers` when
- * `src/mutations/resolvers.ts` exists (guarded dynamic import; without it every mutation field
- * answers INTERNAL_SERVER_ERROR "not available").
+ * the scalars, the read resolvers, and the mutation resolvers (src/mutations), each mutation
+ * wrapped so that its outcome invalidates the response cache.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { BffContext } from '../context.js';
-import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
+import { BffErrorCode, isBffError } from '../errors/index.js';
 import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
+import { mutationResolvers } from '../mutations/resolvers.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
 
 /**
@@ -35,23 +35,6 @@ export const bffTypeDefs = parse(sdl);
 export const bffSchemaVersion = createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 type ResolverMap = Record<string, Record<string, unknown>>;
-
-const MUTATIONS_MODULE = '../mutations/resolvers.js';
-
-async function loadMutationResolvers(): Promise<ResolverMap> {
-  try {
-    const mod = (await import(MUTATIONS_MODULE)) as { mutationResolvers?: ResolverMap };
-    if (mod.mutationResolvers) return mod.mutationResolvers;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes('mutations')) throw error;
-  }
-  const unavailable = () => {
-    throw new BffError(BffErrorCode.INTERNAL_SERVER_ERROR, 'Mutations are not available in this build.');
-  };
-  const fields = ['appendManyToDataset', 'updatePropertiesInAssets', 'changeAssetExternalIds', 'deleteManyFromDataset', 'addToReview', 'sendBackToQueue'];
-  return { Mutation: Object.fromEntries(fields.map((f) => [f, unavailable])) };
-}
 
 /** Errors after which nothing was applied upstream: no need to invalidate cached reads. */
 const NOTHING_APPLIED = new Set<string>([BffErrorCode.BAD_USER_INPUT, BffErrorCode.UNAUTHENTICATED, BffErrorCode.FORBIDDEN, BffErrorCode.ASSET_NOT_FOUND]);
@@ -86,7 +69,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built on first call and shared afterwards. */
 export function buildBffSchema(): Promise<GraphQLSchema> {
-  built ??= loadMutationResolvers().then((mutations) => {
+  built ??= Promise.resolve().then(() => {
     const resolvers: ResolverMap = {
       JSON: JSONScalar as unknown as Record<string, unknown>,
       DateTime: DateTimeScalar as unknown as Record<string, unknown>,
@@ -94,7 +77,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       Asset,
       Project,
     };
-    for (const [type, fields] of Object.entries(mutations)) {
+    for (const [type, fields] of Object.entries(mutationResolvers as ResolverMap)) {
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
