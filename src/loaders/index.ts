@@ -21,8 +21,9 @@ export interface Loaders {
   /** EVERY asset id carrying that external id in the project ([] when none); one project per upstream call. */
   assetIdByExternalId: DataLoader<ExternalIdKey, string[], string>;
   /**
-   * Adds fields that `assetById` must fetch from now on. When they are not already covered, cached
-   * assets are forgotten so that later loads fetch them. With no call at all, every field is fetched.
+   * Adds fields that `assetById` must fetch from now on. Ids already fetched (or in flight) with a
+   * selection that does not cover them are forgotten so that later loads fetch them again; ids still
+   * queued in the pending batch are fetched with the union. With no call at all, every field is fetched.
    */
   wantAssetFields(selection: Selection): void;
   /** `wantAssetFields(selection)` then `assetById.load(id)`. */
@@ -58,11 +59,17 @@ export function externalIdPageSize(keyCount: number): number {
 
 export function createLoaders(scope: LoaderScope, batchSize = 100): Loaders {
   let wanted: Selection | null = null;
+  /**
+   * The selection each id was (or is being) fetched with. Ids still queued in the pending batch are
+   * absent: the batch reads `wanted` when it is dispatched, so it already serves every caller.
+   */
+  const fetchedWith = new Map<string, Selection>();
   const upstreamScope = (): UpstreamScope => ({ upstream: scope.upstream, credential: requireCredential(scope.credential), signal: scope.signal });
 
   const assetById = new DataLoader<string, UpstreamAsset | null>(
     async (ids) => {
       const selection = wanted ?? FULL_ASSET_SELECTION;
+      for (const id of ids) fetchedWith.set(id, selection);
       const rows = await fetchAssetPage(upstreamScope(), { idIn: [...ids] }, selection, ids.length, 0);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
@@ -98,9 +105,13 @@ export function createLoaders(scope: LoaderScope, batchSize = 100): Loaders {
 
   const wantAssetFields = (selection: Selection) => {
     if (wanted && coversSelection(wanted, selection)) return;
-    const hadCache = wanted !== null;
     wanted = wanted ? mergeSelections(wanted, selection) : mergeSelections({ id: true }, selection);
-    if (hadCache) assetById.clearAll();
+    // Forget only ids already dispatched with a narrower selection; pending keys need nothing.
+    for (const [id, fetched] of fetchedWith) {
+      if (coversSelection(fetched, wanted)) continue;
+      fetchedWith.delete(id);
+      assetById.clear(id);
+    }
   };
 
   return {

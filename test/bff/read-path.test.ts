@@ -66,6 +66,48 @@ describe('batching', () => {
     expect(log[0]!.fields.assets!.sort()).toEqual(['externalId', 'id', 'labels.id', 'status']);
   });
 
+  it('100 ids under two selections in one request → 1 upstream call with the union of fields', async () => {
+    const ids = textIds.slice(0, 100);
+    expect(ids).toHaveLength(100);
+    const query = `{ ${ids.map((id, i) => `a${i}: asset(id: "${id}") { id externalId }`).join(' ')} ${ids.map((id, i) => `b${i}: asset(id: "${id}") { priority }`).join(' ')} }`;
+    await stack.clearRequests();
+    const { body } = await stack.gql<Record<string, { id?: string; priority?: number } | null>>(query);
+    expect(body.errors).toBeUndefined();
+    expect(ids.map((_, i) => body.data![`a${i}`]?.id)).toEqual(ids);
+    expect(ids.every((_, i) => typeof body.data![`b${i}`]?.priority === 'number')).toBe(true);
+    const log = await stack.requests();
+    expect(countRootField(log, 'assets')).toBe(1);
+    expect(log).toHaveLength(1);
+    expect(log[0]!.fields.assets!.sort()).toEqual(['externalId', 'id', 'priority']);
+  });
+
+  it('an id already fetched with a narrower selection is fetched again with the wider one', async () => {
+    const upstream = createUpstreamClient({
+      url: stack.emulator.url,
+      timeoutMs: 5000,
+      deadlineMs: 10_000,
+      retries: 0,
+      backoffMs: 10,
+      connections: 4,
+      rateLimiter: createRateLimiter(100_000),
+    });
+    try {
+      const loaders = createLoaders({ upstream, credential: { scheme: 'x-api-key', value: stack.key, hash: 'test' } });
+      await stack.clearRequests();
+      const narrow = await loaders.loadAsset(textIds[0]!, { id: true });
+      expect(narrow?.id).toBe(textIds[0]);
+      const [wide, other] = await Promise.all([loaders.loadAsset(textIds[0]!, { externalId: true }), loaders.loadAsset(textIds[1]!, { priority: true })]);
+      expect(wide?.externalId).toBeDefined();
+      expect(other?.id).toBe(textIds[1]);
+      const log = await stack.requests();
+      expect(countRootField(log, 'assets')).toBe(2);
+      expect((log[1]!.variables as { where: { idIn: string[] } }).where.idIn.sort()).toEqual([textIds[0], textIds[1]].sort());
+      expect(log[1]!.fields.assets!.sort()).toEqual(['externalId', 'id', 'priority']);
+    } finally {
+      await upstream.close();
+    }
+  });
+
   it('an _entities request with 150 Asset representations → 2 upstream calls', async () => {
     const representations = textIds.slice(0, 150).map((id) => ({ __typename: 'Asset', id }));
     await stack.clearRequests();
