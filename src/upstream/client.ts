@@ -35,7 +35,8 @@ export interface UpstreamClient {
   /**
    * Resolves with the response's `data` object, never with GraphQL `errors`. Queries and
    * idempotent mutations are retried (network errors, 429, 502, 503, 504; backoff + jitter,
-   * Retry-After honoured) within UPSTREAM_DEADLINE_MS; a per-credential rate limit applies.
+   * Retry-After honoured) within UPSTREAM_DEADLINE_MS; a per-credential rate limit applies (a
+   * call waits for budget that frees up within its deadline, abortable by `signal`).
    * Rejects with BffError: UNAUTHENTICATED | FORBIDDEN | RATE_LIMITED | UPSTREAM_TIMEOUT |
    * UPSTREAM_UNAVAILABLE | UPSTREAM_ERROR. A non-idempotent mutation whose outcome is unknown
    * (timeout, connection reset or 5xx after sending) fails with `extensions.outcomeUnknown = true`;
@@ -137,7 +138,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
       for (let retriesDone = 0; ; retriesDone++) {
         // A caller that went away (client disconnect) gets no further attempt.
         signal?.throwIfAborted();
-        await options.rateLimiter.consume(credential.hash);
+        // Waits for the credential's budget when it frees up before the deadline (leaving at least
+        // 1 ms for the attempt); otherwise RATE_LIMITED.
+        await options.rateLimiter.consume(credential.hash, { maxWaitMs: Math.max(0, deadline - Date.now() - 1), signal });
         const remaining = deadline - Date.now();
         const result = await attempt(credential, body, Math.max(1, Math.min(options.timeoutMs, remaining)), call.rootField, signal);
         if (result.ok) return dataOf<T>(result.body, call.rootField);

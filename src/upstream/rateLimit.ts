@@ -2,31 +2,64 @@
  * Internal. Per-credential limit on upstream calls (DESIGN §5): the SDK stays under 500 calls a
  * minute, and one caller must not exhaust the upstream for everyone. Keyed by the credential's
  * HMAC hash. In memory by default; shared through Redis when a Redis client is given.
+ *
+ * Like the SDK, which blocks until its budget frees up, a call that finds the budget empty waits
+ * for the next window when that fits within its own deadline (`maxWaitMs`), so a mutation is not
+ * failed part-way by the BFF's own throttle. It fails with RATE_LIMITED only when the wait would
+ * outlast the call's deadline.
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { BffError, BffErrorCode } from '../errors/index.js';
 
-export interface CredentialRateLimiter {
-  /** Takes one call from the credential's budget. Rejects with RATE_LIMITED (`retryAfterMs`) when none is left. */
-  consume(credentialHash: string): Promise<void>;
+export interface ConsumeOptions {
+  /** Longest wait for budget before giving up with RATE_LIMITED (default 0: reject at once). */
+  maxWaitMs?: number;
+  /** Aborts the wait (client disconnect); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
-export function createRateLimiter(perMinute: number, redisClient?: unknown): CredentialRateLimiter {
-  const options = { points: perMinute, duration: 60, keyPrefix: 'bff:rl' };
+export interface CredentialRateLimiter {
+  /**
+   * Takes one call from the credential's budget, waiting up to `maxWaitMs` for it. Rejects with
+   * RATE_LIMITED (`retryAfterMs`) when the budget frees up only after that.
+   */
+  consume(credentialHash: string, options?: ConsumeOptions): Promise<void>;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** `windowSeconds` is the length of the budget window (60 in production; shorter in tests). */
+export function createRateLimiter(perMinute: number, redisClient?: unknown, windowSeconds = 60): CredentialRateLimiter {
+  const options = { points: perMinute, duration: windowSeconds, keyPrefix: 'bff:rl' };
   const limiter = redisClient
     ? new RateLimiterRedis({ ...options, storeClient: redisClient, useRedisPackage: true })
     : new RateLimiterMemory(options);
   return {
-    async consume(credentialHash) {
-      try {
-        await limiter.consume(credentialHash);
-      } catch (error) {
-        if (error instanceof RateLimiterRes) {
+    async consume(credentialHash, { maxWaitMs = 0, signal } = {}) {
+      const giveUpAt = Date.now() + maxWaitMs;
+      for (;;) {
+        signal?.throwIfAborted();
+        let waitMs: number;
+        try {
+          await limiter.consume(credentialHash);
+          return;
+        } catch (error) {
+          // The store failed (e.g. Redis down): do not turn an infrastructure problem into a client error.
+          if (!(error instanceof RateLimiterRes)) return;
+          waitMs = Math.max(1, Math.ceil(error.msBeforeNext));
+        }
+        if (Date.now() + waitMs > giveUpAt) {
           throw new BffError(BffErrorCode.RATE_LIMITED, `Too many calls for this credential: at most ${perMinute} upstream calls per minute.`, {
-            retryAfterMs: Math.max(1, Math.ceil(error.msBeforeNext)),
+            retryAfterMs: waitMs,
           });
         }
-        // The store failed (e.g. Redis down): do not turn an infrastructure problem into a client error.
+        await sleep(waitMs, signal);
       }
     },
   };

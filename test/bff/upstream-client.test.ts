@@ -117,6 +117,36 @@ describe('upstream client', () => {
     expect(calls.n).toBe(3);
   });
 
+  it('waits for the rate-limit budget when it frees up within the deadline', async () => {
+    handler = (_req, res) => send(res, 200, { data: { data: 1 } });
+    const c = client({ deadlineMs: 3000, rateLimiter: createRateLimiter(2, undefined, 1) });
+    await c.execute(credential, query);
+    await c.execute(credential, query);
+    const started = Date.now();
+    await expect(c.execute(credential, query)).resolves.toBeTruthy();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(calls.n).toBe(3);
+  });
+
+  it('a rate-limit wait longer than the deadline is RATE_LIMITED at once; a wait is aborted by the signal', async () => {
+    handler = (_req, res) => send(res, 200, { data: { data: 1 } });
+    const short = client({ deadlineMs: 300, timeoutMs: 300, rateLimiter: createRateLimiter(1, undefined, 2) });
+    await short.execute(credential, query);
+    const started = Date.now();
+    const error = await rejection(short.execute(credential, query));
+    expect(error.extensions.code).toBe('RATE_LIMITED');
+    expect(error.extensions.retryAfterMs).toBeGreaterThan(300);
+    expect(Date.now() - started).toBeLessThan(200);
+
+    const long = client({ deadlineMs: 5000, rateLimiter: createRateLimiter(1, undefined, 2) });
+    await long.execute(credential, query);
+    const controller = new AbortController();
+    const pending = long.execute(credential, query, controller.signal);
+    setTimeout(() => controller.abort(new Error('client went away')), 50);
+    await expect(pending).rejects.toThrow('client went away');
+    expect(calls.n).toBe(1);
+  });
+
   it('maps a refused connection to UPSTREAM_UNAVAILABLE', async () => {
     const c = client({ url: 'http://127.0.0.1:1/graphql', retries: 1 });
     expect((await rejection(c.execute(credential, query))).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
