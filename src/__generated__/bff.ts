@@ -349,9 +349,11 @@ export type Mutation = {
   /** Moves labeled assets to review (`TO_REVIEW`). Assets without labels are left as they are and reported in a warning. */
   addToReview?: Maybe<AssetMutationResult>;
   /**
-   * Creates assets in a project (batches of 100). Assets without `externalId` get a generated one,
-   * so a retried request never creates duplicates; external ids that already exist are skipped with
-   * a warning. Send an `Idempotency-Key` header to make the whole call safe to repeat.
+   * Creates assets in a project (batches of 100). External ids that already exist in the project are
+   * skipped with a warning. Assets without `externalId` get a generated one; the BFF's own resend of
+   * a batch whose outcome is unknown never duplicates. To make a client retry safe (e.g. after
+   * `PARTIAL_FAILURE`), send an `Idempotency-Key` header (generated external ids are then derived from
+   * the key, so a retry with the same key skips the assets already created) or give external ids.
    */
   appendManyToDataset?: Maybe<AssetMutationResult>;
   /** Gives assets new external ids. */

@@ -1,8 +1,9 @@
 /**
  * Append, stages validate + classify (internal, pure): the SDK's import rules (reference §4.3,
  * §4.4, §6.5) for assets given as hosted URLs, raw text, or rich-text `jsonContent`.
- * Every asset gets an external id (uuid4 hex when absent); external ids repeated within the input
- * are `BAD_USER_INPUT` listing them (the SDK silently drops every copy, reference §9.11).
+ * Every asset gets an external id (uuid4 hex when absent, or, with an `Idempotency-Key`, a hex id
+ * derived from the key and the asset's position, the same on a retry); external ids repeated within
+ * the input are `BAD_USER_INPUT` listing them (the SDK silently drops every copy, reference §9.11).
  */
 import type { AppendManyAssetsData, InputType } from './ports.js';
 import type { AppendArgs, AssetInputArg } from './inputs.js';
@@ -11,14 +12,19 @@ import type { Validated } from './validate.js';
 import { badUserInput } from '../errors/index.js';
 import { duplicates, listForMessage } from './chunk.js';
 import { encodeJsonContent, encodeMetadata } from './json-fields.js';
-import { newExternalId } from './ids.js';
+import { newExternalId, seededExternalId } from './ids.js';
 import { emptyWarning, statusIgnoredWarning } from './validate.js';
 
 export interface AppendDraft {
   index: number;
   externalId: string;
-  /** False when the external id was generated here (so it cannot exist upstream yet). */
+  /** False when the external id was generated here. */
   externalIdGiven: boolean;
+  /**
+   * True when the external id may already exist upstream: given by the client, or derived from the
+   * `Idempotency-Key` (an earlier, failed run with the same key may have created the asset).
+   */
+  mayExist: boolean;
   input: AssetInputArg;
   jsonMetadata: string;
 }
@@ -43,7 +49,8 @@ export interface AppendRow {
 
 const isUrl = (value: string): boolean => /^https?:\/\//i.test(value);
 
-export function validateAppend(args: AppendArgs): Validated<AppendDraft[]> {
+/** `idSeed`: set when the request has an `Idempotency-Key` (see `seededExternalId`). */
+export function validateAppend(args: AppendArgs, idSeed: string | null = null): Validated<AppendDraft[]> {
   if (args.assets.length === 0) return { kind: 'empty', warning: emptyWarning('appendManyToDataset', 'assets') };
   const warnings: MutationWarning[] = [];
   const drafts = args.assets.map((input, index): AppendDraft => {
@@ -54,8 +61,9 @@ export function validateAppend(args: AppendArgs): Validated<AppendDraft[]> {
     const given = input.externalId != null && input.externalId !== '';
     return {
       index,
-      externalId: given ? (input.externalId as string) : newExternalId(),
+      externalId: given ? (input.externalId as string) : idSeed === null ? newExternalId() : seededExternalId(idSeed, index),
       externalIdGiven: given,
+      mayExist: given || idSeed !== null,
       input,
       jsonMetadata: input.jsonMetadata == null ? '{}' : encodeMetadata(input.jsonMetadata, `assets[${index}].jsonMetadata`),
     };

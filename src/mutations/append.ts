@@ -28,7 +28,7 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
   const { upstream, settings } = deps;
   const clock = deps.clock ?? systemClock;
   const { projectId } = args;
-  const validated = validateAppend(args);
+  const validated = validateAppend(args, deps.idSeed ?? null);
   if (validated.kind === 'empty') return emptyOutcome(projectId, [validated.warning]);
   const warnings = [...validated.warnings];
   let inputType = null;
@@ -73,14 +73,14 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
   return { projectId, assetIds: ids, batches: sent, verified, warnings };
 }
 
-/** The given (not generated) external ids that already exist upstream. */
+/** The external ids that may exist (given, or derived from an Idempotency-Key) and do. */
 async function existingExternalIds(
   upstream: MutationUpstream,
   projectId: string,
   drafts: readonly AppendDraft[],
   settings: MutationSettings,
 ): Promise<Set<string>> {
-  const given = drafts.filter((d) => d.externalIdGiven).map((d) => d.externalId);
+  const given = drafts.filter((d) => d.mayExist).map((d) => d.externalId);
   const found = await mapLimited(chunk(given, settings.filterExistingChunkSize), settings.concurrency, (part) =>
     upstream.filterExistingAssets(projectId, part),
   );

@@ -42,6 +42,14 @@ export function idempotencyStoreKey(scope: IdempotencyScope): string {
   return `mutation:${VERSION}:${scope.credentialHash}:${sha256(scope.key)}:${scope.responseKey}`;
 }
 
+/**
+ * Seed of the external ids append generates under this key: a retry with the same credential, key
+ * and response key generates the same ones (a failed run is not stored, so it runs again).
+ */
+export function idSeed(scope: IdempotencyScope): string {
+  return sha256(`external-id:${VERSION}:${scope.credentialHash}:${scope.key}:${scope.responseKey}`);
+}
+
 /** Hash of what the mutation was asked to do: its field name and arguments. */
 export function bodyHash(fieldName: string, args: unknown): string {
   return sha256(`${fieldName}:${stableStringify(args)}`);

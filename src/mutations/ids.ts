@@ -2,7 +2,7 @@
  * Client-side identifiers for appended assets (internal), as the SDK generates them
  * (reference §4.4): a cuid-like asset id (25 chars, starting with `c`) and a uuid4 hex external id.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 let counter = Math.floor(Math.random() * 36 ** 4);
 
@@ -19,4 +19,14 @@ export function newAssetId(): string {
 /** `uuid4().hex`: 32 lowercase hex characters. */
 export function newExternalId(): string {
   return randomUUID().replaceAll('-', '');
+}
+
+/**
+ * A generated external id that is the same on every run of one idempotent request: 32 hex chars
+ * (uuid hex shape) of sha256(seed, index). `seed` comes from the credential's hash, the client's
+ * `Idempotency-Key` and the mutation's response key, so a retry with the same key generates the
+ * same external ids and the existing-id check skips what an earlier run already created.
+ */
+export function seededExternalId(seed: string, index: number): string {
+  return createHash('sha256').update(`${seed}\u0000${index}`).digest('hex').slice(0, 32);
 }

@@ -22,6 +22,11 @@ export interface PipelineDeps {
   upstream: MutationUpstream;
   settings: MutationSettings;
   clock?: Clock;
+  /**
+   * Seed of append's generated external ids when the request has an `Idempotency-Key` (a hash of
+   * the credential hash, the key and the response key); absent → random external ids.
+   */
+  idSeed?: string;
 }
 
 export function emptyOutcome(projectId: string | null, warnings: MutationWarning[]): MutationOutcome {

@@ -21,7 +21,7 @@ import type { PipelineDeps } from './pipeline.js';
 import { requireCredential } from '../loaders/index.js';
 import { assetSelection } from '../upstream/projection.js';
 import { runAppend } from './append.js';
-import { bodyHash, withIdempotency } from './idempotency.js';
+import { bodyHash, idSeed, withIdempotency } from './idempotency.js';
 import { runIdList, runUpdate } from './pipeline.js';
 import { settingsFromConfig } from './settings.js';
 import { createMutationUpstream } from './upstream.js';
@@ -39,9 +39,9 @@ async function execute(
 ): Promise<ResultParent> {
   const credential = requireCredential(ctx.credential);
   const settings = settingsFromConfig(ctx.config);
-  const go = () => run({ upstream: createMutationUpstream(ctx), settings });
-  if (!ctx.idempotencyKey) return { ...(await go()), kind };
+  if (!ctx.idempotencyKey) return { ...(await run({ upstream: createMutationUpstream(ctx), settings })), kind };
   const scope = { credentialHash: credential.hash, key: ctx.idempotencyKey, responseKey: String(info.path.key) };
+  const go = () => run({ upstream: createMutationUpstream(ctx), settings, idSeed: idSeed(scope) });
   const outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, go);
   return { ...outcome, kind };
 }

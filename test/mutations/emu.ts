@@ -125,3 +125,13 @@ export async function readAssets(h: Harness, where: Record<string, unknown>, fie
   const body = (await res.json()) as { data: { data: Array<Record<string, unknown>> } };
   return body.data.data;
 }
+
+/** `countAssets(where)` straight from the emulator. */
+export async function countAssets(h: Harness, where: Record<string, unknown>): Promise<number> {
+  const res = await fetch(h.emu.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${KEY}` },
+    body: JSON.stringify({ query: 'query ($where: AssetWhere!) { data: countAssets(where: $where) }', variables: { where } }),
+  });
+  return ((await res.json()) as { data: { data: number } }).data.data;
+}

@@ -3,7 +3,7 @@
  * upstream batch counts from the request log, read-back of the results, faults.
  */
 import { describe, expect, it } from 'vitest';
-import { clearRequests, context, countBy, IMAGE, mutate, readAssets, rejection, requests, seed, setFaults, TEXT, useHarness } from './emu.js';
+import { clearRequests, context, countAssets, countBy, IMAGE, mutate, readAssets, rejection, requests, seed, setFaults, TEXT, useHarness } from './emu.js';
 
 const h = useHarness();
 const SIZES = [
@@ -207,6 +207,25 @@ describe('append content', () => {
 });
 
 describe('Idempotency-Key', () => {
+  it('append without external ids: a retry with the same key after PARTIAL_FAILURE creates no duplicates', async () => {
+    const before = await countAssets(h, { project: { id: IMAGE } });
+    const assets = Array.from({ length: 250 }, (_, i) => ({ content: `https://cdn.test/g${i}.png` }));
+    const args = { projectId: IMAGE, assets };
+    const ctx = () => context(h, { idempotencyKey: 'append-1', config: { MUTATION_CONCURRENCY: 1 } });
+    await setFaults(h, [{ rootField: 'appendManyAssets', nth: 2, kind: 'graphqlError' }]);
+    const ext = await rejection(mutate(h, 'appendManyToDataset', args, ctx()));
+    expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE' });
+    expect(await countAssets(h, { project: { id: IMAGE } })).toBe(before + 100);
+    await setFaults(h, []);
+    const out = await mutate(h, 'appendManyToDataset', args, ctx());
+    expect(await countAssets(h, { project: { id: IMAGE } })).toBe(before + 250);
+    expect(out.assetIds).toHaveLength(150);
+    expect(out.warnings).toMatchObject([{ code: 'EXISTING_EXTERNAL_IDS_SKIPPED' }]);
+    // Another key (or none) is another request: its generated external ids are new.
+    const other = await mutate(h, 'appendManyToDataset', { projectId: IMAGE, assets: assets.slice(0, 2) }, context(h, { idempotencyKey: 'append-2' }));
+    expect(other.assetIds).toHaveLength(2);
+  });
+
   it('replays the stored result without a second upstream mutation', async () => {
     const ids = await seed(h, IMAGE, 3);
     await clearRequests(h);

@@ -6,7 +6,7 @@ import { chunk, duplicates, listForMessage } from '../../src/mutations/chunk.js'
 import { validateChangeExternalIds, validateIdList, validateUpdate } from '../../src/mutations/validate.js';
 import { buildAssetData, readFieldsFor, showsData } from '../../src/mutations/asset-data.js';
 import { assetsDocument, UPDATE_PROPERTIES_IN_ASSETS } from '../../src/mutations/documents.js';
-import { newAssetId, newExternalId } from '../../src/mutations/ids.js';
+import { newAssetId, newExternalId, seededExternalId } from '../../src/mutations/ids.js';
 import { settingsFromConfig } from '../../src/mutations/settings.js';
 import type { BffError } from '../../src/errors/index.js';
 
@@ -107,6 +107,9 @@ describe('documents and ids', () => {
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^c[0-9a-z]{24}$/);
     expect(newExternalId()).toMatch(/^[0-9a-f]{32}$/);
+    expect(seededExternalId('seed', 3)).toMatch(/^[0-9a-f]{32}$/);
+    expect(seededExternalId('seed', 3)).toBe(seededExternalId('seed', 3));
+    expect(seededExternalId('seed', 4)).not.toBe(seededExternalId('seed', 3));
   });
   it('reads settings from config and names a bad key', () => {
     expect(settingsFromConfig({ MUTATION_CONCURRENCY: 2, VERIFY_DEADLINE_MS: 500 })).toMatchObject({ concurrency: 2, verifyDeadlineMs: 500, batchSize: 100 });
