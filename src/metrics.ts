@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics (DESIGN §10), on a registry of their own created once per process.
- * Labels never carry credentials or ids: only operation names, root fields and status classes.
+ * Labels never carry credentials, ids or client-chosen names: only operation types, root fields of
+ * the schema (a fixed set), results and namespaces, so the number of series is bounded.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -9,8 +10,8 @@ collectDefaultMetrics({ register: registry });
 
 export const httpRequestDuration = new Histogram({
   name: 'bff_graphql_request_duration_seconds',
-  help: 'GraphQL request duration',
-  labelNames: ['operation', 'outcome'] as const,
+  help: 'GraphQL request duration by operation type (query, mutation, subscription, unknown) and root field of the schema (multiple when several, none when not resolved)',
+  labelNames: ['operation', 'root_field', 'outcome'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [registry],
 });
@@ -39,7 +40,7 @@ export const cacheLookups = new Counter({
 
 export const mutationBatches = new Counter({
   name: 'bff_mutation_batches_total',
-  help: 'Upstream mutation batches sent',
+  help: 'Upstream mutation batches sent (one per upstream mutation call, retries not counted)',
   labelNames: ['root_field'] as const,
   registers: [registry],
 });

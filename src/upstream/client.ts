@@ -5,6 +5,7 @@
  */
 import { Pool } from 'undici';
 import { BffError, BffErrorCode } from '../errors/index.js';
+import { mutationBatches } from '../metrics.js';
 import { authorizationHeader } from './credential.js';
 import { errorForGraphQLErrors, errorForOutcome } from './errors.js';
 import { nextRetryDelay, parseRetryAfter, type AttemptOutcome } from './policy.js';
@@ -141,6 +142,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
         // Waits for the credential's budget when it frees up before the deadline (leaving at least
         // 1 ms for the attempt); otherwise RATE_LIMITED.
         await options.rateLimiter.consume(credential.hash, { maxWaitMs: Math.max(0, deadline - Date.now() - 1), signal });
+        // One upstream mutation call is one mutation batch (its retries are not new batches).
+        if (retriesDone === 0 && call.kind === 'mutation') mutationBatches.inc({ root_field: call.rootField });
         const remaining = deadline - Date.now();
         const result = await attempt(credential, body, Math.max(1, Math.min(options.timeoutMs, remaining)), call.rootField, signal);
         if (result.ok) return dataOf<T>(result.body, call.rootField);

@@ -1,6 +1,6 @@
 /** HTTP surface of the BFF: health, readiness, metrics, CSRF, body limit, landing page, warnings, error masking. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { countRootField, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -17,6 +17,40 @@ describe('HTTP surface', () => {
     expect(metrics).toContain('bff_upstream_request_duration_seconds_bucket');
     expect(metrics).toContain('bff_graphql_request_duration_seconds');
     expect(metrics).not.toContain(stack.key);
+  });
+
+  it('labels request metrics by operation type and root field: 300 distinct operation names add no series', async () => {
+    const metricLines = async (prefix: string) =>
+      (await (await fetch(`${stack.bff.origin}/metrics`)).text()).split('\n').filter((l) => l.startsWith(prefix));
+    const p = stack.demo.projects.text.id;
+    await stack.gql(`query First { countAssets(projectId: "${p}", where: { assetIdIn: [] }) }`);
+    const before = await metricLines('bff_graphql_request_duration_seconds_count');
+    for (let i = 0; i < 300; i++) await stack.gql(`query Op_${i}_${'x'.repeat(40)} { countAssets(projectId: "${p}", where: { assetIdIn: [] }) }`);
+    const after = await metricLines('bff_graphql_request_duration_seconds_count');
+    expect(after.length).toBe(before.length);
+    expect(after.join('\n')).not.toMatch(/Op_|First/);
+    expect(after.join('\n')).toContain('operation="query",root_field="countAssets",outcome="ok"');
+  });
+
+  it('counts upstream mutation batches by root field', async () => {
+    const counted = async () => {
+      const line = (await (await fetch(`${stack.bff.origin}/metrics`)).text())
+        .split('\n')
+        .find((l) => l.startsWith('bff_mutation_batches_total{root_field="updatePropertiesInAssets"}'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const ids = (
+      await stack.gql<{ assets: { id: string }[] }>('query($p: ID!) { assets(projectId: $p, first: 150) { id } }', { p: stack.demo.projects.text.id })
+    ).body.data!.assets.map((a) => a.id);
+    const before = await counted();
+    await stack.clearRequests();
+    const { body } = await stack.gql('mutation($a: [AssetPropertiesInput!]!) { updatePropertiesInAssets(assets: $a) { assets { id } } }', {
+      a: ids.map((id) => ({ id, priority: 3 })),
+    });
+    expect(body.errors).toBeUndefined();
+    const sent = countRootField(await stack.requests(), 'updatePropertiesInAssets');
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect((await counted()) - before).toBe(sent);
   });
 
   it('puts a request id on every response', async () => {
