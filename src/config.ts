@@ -127,7 +127,10 @@ function randomSecret(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
 
-/** Reads and checks every key; throws `TypeError` naming the first bad key. Pure apart from the default HASH_SECRET. */
+/**
+ * Reads and checks every key; throws `TypeError` naming the first bad key. Pure apart from the
+ * default HASH_SECRET, which is random per process and only allowed without a Redis CACHE_URL.
+ */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const config: Config = {
     PORT: int(env, 'PORT', 4000, 0, 65535),
@@ -163,6 +166,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     throw new TypeError(
       `Config UPSTREAM_DEADLINE_MS (${config.UPSTREAM_DEADLINE_MS}) must be at least UPSTREAM_TIMEOUT_MS (${config.UPSTREAM_TIMEOUT_MS})`,
     );
+  }
+  // Replicas sharing Redis must hash credentials alike: a random secret per process would silently
+  // split idempotency keys, rate limits and cached responses between replicas and across restarts.
+  if (raw(env, 'HASH_SECRET') === undefined && config.CACHE_URL && /^rediss?:/.test(config.CACHE_URL)) {
+    throw new TypeError('Config HASH_SECRET must be set when CACHE_URL is a Redis URL (replicas and restarts must share it)');
   }
   if (config.VERIFY_BACKOFF_MAX_MS < config.VERIFY_BACKOFF_MIN_MS) {
     throw new TypeError(

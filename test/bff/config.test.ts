@@ -21,6 +21,16 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ PORT: 0, INTROSPECTION: false, CORS_ORIGINS: ['https://a.example', 'https://b.example'], LOG_LEVEL: 'debug', HASH_SECRET: 's' });
   });
 
+  it('requires HASH_SECRET with a Redis CACHE_URL (replicas and restarts must hash credentials alike)', () => {
+    for (const CACHE_URL of ['redis://localhost:6379', 'rediss://cache.example:6380']) {
+      expect(() => loadConfig({ CACHE_URL })).toThrow(TypeError);
+      expect(() => loadConfig({ CACHE_URL, HASH_SECRET: '  ' })).toThrow(/^Config HASH_SECRET /);
+      expect(loadConfig({ CACHE_URL, HASH_SECRET: 'shared' }).HASH_SECRET).toBe('shared');
+    }
+    expect(loadConfig({ CACHE_URL: 'memory://' }).HASH_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig({}).HASH_SECRET).not.toBe(loadConfig({}).HASH_SECRET);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
