@@ -1,9 +1,10 @@
 /**
  * Apollo `formatError` (DESIGN §3 "Errors"): errors raised on purpose keep their code and details;
  * GraphQL request errors (syntax, validation, variables) keep Apollo's codes; everything else is
- * masked as INTERNAL_SERVER_ERROR with no message, stack or upstream text. Never throws.
+ * masked as INTERNAL_SERVER_ERROR with no message, stack or upstream text. Never throws. The
+ * observability plugin logs the original of each masked error (`maskedCause`) with the request id.
  */
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isBffError } from '../errors/index.js';
 import { DateInputError } from '../schema/scalars.js';
@@ -33,6 +34,17 @@ function withoutStack(extensions: Record<string, unknown> | undefined): Record<s
   return rest;
 }
 
+const MASKED_MESSAGE = 'Unexpected error.';
+
+/**
+ * The original error behind an error that `formatError` masks as INTERNAL_SERVER_ERROR, so that it
+ * can be logged for operators; undefined when the error is shown to the client as it is.
+ */
+export function maskedCause(error: GraphQLError): unknown {
+  const shown = formatError(error.toJSON(), error);
+  return shown.message === MASKED_MESSAGE && shown.extensions?.code === 'INTERNAL_SERVER_ERROR' ? rootCause(error) : undefined;
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   try {
     const cause = rootCause(error);
@@ -47,8 +59,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { ...base, extensions: withoutStack(formatted.extensions) };
-    return { message: 'Unexpected error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: MASKED_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   } catch {
-    return { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: MASKED_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
 }

@@ -9,6 +9,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { BffContext } from '../context.js';
+import { maskedCause } from '../http/formatError.js';
 import type { Logger } from '../log.js';
 import { httpRequestDuration, upstreamCallsPerRequest } from '../metrics.js';
 
@@ -53,6 +54,25 @@ export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffCo
     async requestDidStart() {
       const started = performance.now();
       return {
+        // Errors the client only sees as INTERNAL_SERVER_ERROR: log the original (message, stack)
+        // with the request id so operators can diagnose them. The credential is cut out of both.
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const cause = maskedCause(error);
+            if (cause === undefined) continue;
+            const secret = contextValue.credential?.value;
+            const scrub = (text: string | undefined) => (text && secret ? text.split(secret).join('[redacted]') : text);
+            const original = cause instanceof Error ? cause : new Error(String(cause));
+            logger.error(
+              {
+                requestId: contextValue.requestId,
+                path: error.path?.join('.'),
+                error: { type: original.name, message: scrub(original.message), stack: scrub(original.stack) },
+              },
+              'unexpected error masked as INTERNAL_SERVER_ERROR',
+            );
+          }
+        },
         async willSendResponse({ contextValue, operationName, errors, response, schema, document, operation: definition }) {
           if (contextValue.warmUp) return;
           const durationMs = performance.now() - started;
