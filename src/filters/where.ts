@@ -64,7 +64,24 @@ const MATCH_LISTS: Canonical[] = ['assetIdIn', 'externalIdStrictlyIn', 'external
 /** The SDK warns above this many partial external ids. */
 export const MAX_PARTIAL_EXTERNAL_IDS = 10;
 
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Whether an alias and its canonical field say the same thing. Dates compare by instant, a date-only
+ * value standing for the start of its day on a lower bound and the end of its day on an upper bound
+ * (as upstream reads it), so `labelCreatedAtGt: "2024-01-01"` equals `labelCreatedAtGte:
+ * "2024-01-01T00:00:00Z"`; numbers compare numerically and lists as sets. The canonical value is kept.
+ */
+function sameValue(canonical: Canonical, a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string' && DATE_FIELDS.includes(canonical) && isDateInput(a) && isDateInput(b)) {
+    const edge = canonical.endsWith('Lte') ? 'end' : 'start';
+    return dateInputTime(a, edge) === dateInputTime(b, edge);
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const [left, right] = [new Set(a.map((v) => JSON.stringify(v))), new Set(b.map((v) => JSON.stringify(v)))];
+    return left.size === right.size && [...left].every((v) => right.has(v));
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 function aliasWarning(alias: Alias, canonical: string, field: string): FilterWarning {
   const meaning =
@@ -85,10 +102,10 @@ function resolveAliases(input: AssetWhere, path: string, warnings: FilterWarning
     if (value === null || value === undefined) continue;
     const field = `${path}.${alias}`;
     const existing = values[canonical];
-    if (existing !== undefined && !sameValue(existing, value)) {
+    if (existing !== undefined && !sameValue(canonical, existing, value)) {
       throw badUserInput(field, `\`${alias}\` and \`${canonical}\` are both given with different values; give only \`${canonical}\`.`);
     }
-    values[canonical] = value;
+    values[canonical] ??= value;
     warnings.push(aliasWarning(alias, canonical, field));
   }
   return values;

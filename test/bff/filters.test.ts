@@ -65,6 +65,26 @@ describe('translateWhere', () => {
     expect(translateWhere('p', { consensusMarkGt: 0.3, consensusMarkGte: 0.3 }).where.consensusMarkGte).toBe(0.3);
   });
 
+  it('compares an alias with its canonical field by instant for dates (a date-only upper bound is its whole day) and as sets for lists', () => {
+    expect(translateWhere('p', { labelCreatedAtGt: '2024-01-01', labelCreatedAtGte: '2024-01-01T00:00:00Z' }).where.label).toMatchObject({
+      createdAtGte: '2024-01-01T00:00:00Z',
+    });
+    expect(translateWhere('p', { labelCreatedAtGt: '2024-01-01T01:00:00+01:00', labelCreatedAtGte: '2024-01-01T00:00:00.000Z' }).where.label).toMatchObject({
+      createdAtGte: '2024-01-01T00:00:00.000Z',
+    });
+    expect(translateWhere('p', { labelCreatedAtLt: '2024-01-01', labelCreatedAtLte: '2024-01-01T23:59:59.999Z' }).where.label).toMatchObject({
+      createdAtLte: '2024-01-01T23:59:59.999Z',
+    });
+    expect(fails(() => translateWhere('p', { labelCreatedAtLt: '2024-01-01', labelCreatedAtLte: '2024-01-01T00:00:00Z' })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'where.labelCreatedAtLt',
+    });
+    expect(fails(() => translateWhere('p', { labelCreatedAtGt: '2024-01-02', labelCreatedAtGte: '2024-01-01' })).extensions).toMatchObject({
+      field: 'where.labelCreatedAtGt',
+    });
+    expect(translateWhere('p', { externalIdContains: ['b', 'a'], externalIdStrictlyIn: ['a', 'b'] }).where.externalIdStrictlyIn).toEqual(['a', 'b']);
+  });
+
   it.each([
     [{ consensusMarkGte: 0.9, consensusMarkLte: 0.1 }, 'where.consensusMarkGte'],
     [{ labelHoneypotMarkGt: 0.9, labelHoneypotMarkLte: 0.1 }, 'where.labelHoneypotMarkGte'],
