@@ -51,6 +51,11 @@ export interface DispatchReport {
   failedBatch: number | null;
   /** The error of `failedBatch`. */
   error: unknown;
+  /**
+   * Of `failed`, the ids whose batch failed with an unknown outcome (timeout or 5xx after sending)
+   * and that a check afterwards did not show as changed: they may have been applied.
+   */
+  unknown: string[];
 }
 
 export async function dispatchBatches<P>(
@@ -80,7 +85,7 @@ export async function dispatchBatches<P>(
       }),
     ),
   );
-  const report: DispatchReport = { sent, outcomes, applied: [], failed: [], failedBatch: null, error: undefined };
+  const report: DispatchReport = { sent, outcomes, applied: [], failed: [], failedBatch: null, error: undefined, unknown: [] };
   outcomes.forEach((outcome, i) => {
     const ids = batches[i]?.ids ?? [];
     switch (outcome.kind) {
@@ -115,17 +120,77 @@ export function dispatchError(report: DispatchReport): BffError {
   const cause = report.error;
   const causeCode = isBffError(cause) ? cause.code : BffErrorCode.UPSTREAM_ERROR;
   if (report.applied.length === 0) {
+    if (report.unknown.length > 0 && isBffError(cause)) {
+      // Nothing confirmed, but the outcome of some batches is unknown: never claim "not applied".
+      const { code: _code, http: _http, ...details } = cause.extensions as Record<string, unknown>;
+      return new BffError(
+        cause.code,
+        `${cause.message} ${report.unknown.length} asset(s) may have been changed (outcome unknown, listed in unknownOutcomeAssetIds); retrying is safe: the operation is idempotent.`,
+        { ...details, unknownOutcomeAssetIds: report.unknown },
+      );
+    }
     return isBffError(cause) ? cause : new BffError(BffErrorCode.UPSTREAM_ERROR, 'The upstream API failed; nothing was changed.');
   }
   const total = report.applied.length + report.failed.length;
+  const unknown = report.unknown.length;
+  const rest =
+    unknown === 0
+      ? 'the rest was not applied'
+      : unknown === report.failed.length
+        ? `the other ${unknown} may have been applied (outcome unknown, listed in unknownOutcomeAssetIds); retrying them is safe: the operation is idempotent`
+        : `${unknown} of the others may have been applied (outcome unknown, listed in unknownOutcomeAssetIds; retrying them is safe: the operation is idempotent) and the rest was not applied`;
   return new BffError(
     BffErrorCode.PARTIAL_FAILURE,
-    `${report.applied.length} of ${total} assets were changed; batch ${report.failedBatch} failed (${causeCode}) and the rest was not applied.`,
+    `${report.applied.length} of ${total} assets were changed; batch ${report.failedBatch} failed (${causeCode}) and ${rest}.`,
     {
       appliedAssetIds: report.applied,
       failedAssetIds: report.failed,
+      ...(unknown > 0 ? { unknownOutcomeAssetIds: report.unknown } : {}),
       failedBatch: report.failedBatch ?? 0,
       causeCode,
     },
   );
+}
+
+/**
+ * True when a failed mutation call may have been applied: the error says so
+ * (`extensions.outcomeUnknown`), or it is a timeout / unavailable upstream after retries (the
+ * upstream client does not flag idempotent calls). A GraphQL error answer (UPSTREAM_ERROR) or a
+ * local refusal (RATE_LIMITED, BAD_USER_INPUT…) means nothing was applied.
+ */
+export function mayHaveApplied(error: unknown): boolean {
+  if (!isBffError(error)) return false;
+  if ((error.extensions as Record<string, unknown>).outcomeUnknown === true) return true;
+  return error.code === BffErrorCode.UPSTREAM_UNAVAILABLE || error.code === BffErrorCode.UPSTREAM_TIMEOUT;
+}
+
+/**
+ * After a failed dispatch: checks once (with `probe`) the ids of every batch that failed with an
+ * unknown outcome; confirmed ones move to `applied` (kept in input order), the others are listed
+ * in `unknown` (and stay in `failed`). A check that fails leaves all of them unknown.
+ */
+export async function recheckUnknown<P>(
+  report: DispatchReport,
+  batches: readonly Batch<P>[],
+  probe: (ids: string[]) => Promise<{ confirmed: string[] }>,
+): Promise<void> {
+  const applied = new Set(report.applied);
+  const candidates: string[] = [];
+  report.outcomes.forEach((outcome, i) => {
+    if (outcome.kind === 'failed' && mayHaveApplied(outcome.error)) {
+      candidates.push(...(batches[i]?.ids ?? []).filter((id) => !applied.has(id)));
+    }
+  });
+  if (candidates.length === 0) return;
+  let confirmed = new Set<string>();
+  try {
+    confirmed = new Set((await probe(candidates)).confirmed);
+  } catch {
+    // Unknown stays unknown.
+  }
+  for (const id of confirmed) applied.add(id);
+  const order = batches.flatMap((b) => b.ids);
+  report.applied = order.filter((id) => applied.has(id));
+  report.failed = report.failed.filter((id) => !confirmed.has(id));
+  report.unknown = candidates.filter((id) => !confirmed.has(id));
 }

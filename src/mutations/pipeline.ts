@@ -7,12 +7,12 @@
 import type { AssetData, MutationUpstream } from './ports.js';
 import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
 import type { IdListKind, MutationKind, MutationOutcome, MutationSettings, MutationWarning } from './types.js';
-import type { Clock, StreamingVerifier, VerifyResult } from './verify.js';
+import type { Clock, Probe, StreamingVerifier, VerifyResult } from './verify.js';
 import type { ProbeDeps } from './checks.js';
 import type { RefItem, Validated } from './validate.js';
 import { assertNever } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
-import { type Batch, type BatchAck, type DispatchReport, dispatchBatches, dispatchError } from './dispatch.js';
+import { type Batch, type BatchAck, type DispatchReport, dispatchBatches, dispatchError, recheckUnknown } from './dispatch.js';
 import { idListProbe, readBackProbe } from './checks.js';
 import { assertDistinct, resolveRefs } from './resolve.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
@@ -42,10 +42,14 @@ export async function runIdList(kind: IdListKind, args: IdListArgs, deps: Pipeli
   // The probe reads `projectId` when it runs: the first batch acknowledged names it when the
   // client gave none (a scope for the checks, which select by id anyway).
   const probeDeps: ProbeDeps = { upstream, settings, projectId: args.projectId ?? null };
-  const verifier = streamingVerifier(idListProbe(kind, probeDeps), settings, settings.countChunkSize, deps.clock ?? systemClock);
+  const probe = idListProbe(kind, probeDeps);
+  const verifier = streamingVerifier(probe, settings, settings.countChunkSize, deps.clock ?? systemClock);
   const send = (batch: Batch<null>) => sendIdList(kind, upstream, batch.ids).then((projectId) => ({ projectId }));
-  const { report, result } = await dispatchVerified(toBatches(ids, settings.batchSize, () => null), settings, send, verifier, (ack) => {
-    probeDeps.projectId ??= ack.projectId;
+  const { report, result } = await dispatchVerified(toBatches(ids, settings.batchSize, () => null), settings, send, verifier, {
+    onAck: (ack) => {
+      probeDeps.projectId ??= ack.projectId;
+    },
+    recheck: probe,
   });
   const projectId = probeDeps.projectId;
   const warnings = [...validated.warnings];
@@ -103,30 +107,34 @@ export async function runUpdate(
   const { report } = await dispatchVerified(batches, settings, async (batch) => {
     await upstream.updatePropertiesInAssets(batch.ids, batch.payload);
     return { projectId };
-  }, verifier);
+  }, verifier, { recheck: probe });
   return { projectId, assetIds: ids, batches: report.sent, verified: true, warnings: validated.warnings };
 }
 
 /**
  * Dispatch with streamed verification: each batch joins the verifier as soon as it is applied
  * (`onAck` first, e.g. to learn the project), so checks run while later batches are sent. A failed
- * batch → the in-flight checks are let finish, then `PARTIAL_FAILURE` (or the upstream error);
- * otherwise resolves once every asset is verified (or rejects with `VERIFICATION_FAILED`).
+ * batch → the in-flight checks are let finish, the batches whose outcome is unknown are checked
+ * once with `recheck` (idempotent mutations; append rechecks inside its sender), then
+ * `PARTIAL_FAILURE` (or the upstream error); otherwise resolves once every asset is verified (or
+ * rejects with `VERIFICATION_FAILED`).
  */
 export async function dispatchVerified<P>(
   batches: readonly Batch<P>[],
   settings: MutationSettings,
   send: (batch: Batch<P>) => Promise<BatchAck>,
   verifier: StreamingVerifier,
-  onAck?: (ack: BatchAck) => void,
+  opts: { onAck?: (ack: BatchAck) => void; recheck?: Probe } = {},
 ): Promise<{ report: DispatchReport; result: VerifyResult }> {
   const report = await dispatchBatches(batches, settings.concurrency, send, (batch, ack) => {
-    onAck?.(ack);
+    opts.onAck?.(ack);
     verifier.add(batch.ids);
   });
   if (report.failedBatch !== null) {
     await verifier.settle();
-    throw dispatchError(report);
+    if (opts.recheck) await recheckUnknown(report, batches, opts.recheck);
+    // The recheck may find every failed batch applied after all: then this is a success.
+    if (report.failed.length > 0) throw dispatchError(report);
   }
   return { report, result: await verifier.finish() };
 }

@@ -132,6 +132,30 @@ describe('faults', () => {
     expect(ext.failedAssetIds).toEqual(expect.arrayContaining(ids.slice(100, 200)));
   });
 
+  it('a batch failing with an unknown outcome (503 after the write, every attempt): its changed assets are reported applied', async () => {
+    const ids = await seed(h, IMAGE, 250);
+    const attempts = (h.config.UPSTREAM_RETRIES ?? 4) + 1;
+    await setFaults(h, Array.from({ length: attempts }, (_, i) => ({ rootField: 'updatePropertiesInAssets', nth: i + 2, kind: 'status', status: 503, afterWrite: true })));
+    const ctx = context(h, { config: { MUTATION_CONCURRENCY: 1 } });
+    const out = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 7 })) }, ctx));
+    const stored = await readAssets(h, { idIn: ids }, 'id priority');
+    expect(stored.filter((a) => a.priority === 7).map((a) => a.id).sort()).toEqual(ids.slice(0, 200).sort());
+    // Batch 2 was applied (the 503 came after the write), batch 3 was not sent: the check after
+    // the failure moves batch 2 to appliedAssetIds.
+    expect(out).toMatchObject({ code: 'PARTIAL_FAILURE', failedBatch: 1 });
+    expect(out.appliedAssetIds).toEqual(ids.slice(0, 200));
+    expect(out.failedAssetIds).toEqual(ids.slice(200));
+  });
+
+  it('a batch failing with an unknown outcome that did not land is reported as possibly applied, never as not applied', async () => {
+    const ids = await seed(h, IMAGE, 150);
+    const attempts = (h.config.UPSTREAM_RETRIES ?? 4) + 1;
+    await setFaults(h, Array.from({ length: attempts }, (_, i) => ({ rootField: 'updatePropertiesInAssets', nth: i + 2, kind: 'status', status: 503 })));
+    const ctx = context(h, { config: { MUTATION_CONCURRENCY: 1 } });
+    const ext = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 8 })) }, ctx));
+    expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE', appliedAssetIds: ids.slice(0, 100), failedAssetIds: ids.slice(100), unknownOutcomeAssetIds: ids.slice(100) });
+  });
+
   it('dropped writes → VERIFICATION_FAILED within the deadline', async () => {
     const ids = await seed(h, TEXT, 5, { labeled: true });
     await setFaults(h, [{ rootField: 'sendBackAssetsToQueue', kind: 'dropWrites' }]);

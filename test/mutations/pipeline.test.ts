@@ -97,7 +97,21 @@ describe('failures', () => {
     up.hooks.set('deleteManyFromDataset', () => {
       throw new BffError(BffErrorCode.UPSTREAM_UNAVAILABLE, 'down');
     });
-    expect(await rejection(runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings() }))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(await rejection(runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings() }))).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      // A 5xx/timeout after retries may have been applied: said so, never "nothing was changed".
+      unknownOutcomeAssetIds: ids,
+    });
+  });
+  it('a failure with a GraphQL error answer is the upstream error, nothing listed as unknown', async () => {
+    const up = new FakeUpstream();
+    const ids = up.seed(P, 5);
+    up.hooks.set('deleteManyFromDataset', () => {
+      throw new BffError(BffErrorCode.UPSTREAM_ERROR, 'refused');
+    });
+    const ext = await rejection(runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings() }));
+    expect(ext).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    expect(ext.unknownOutcomeAssetIds).toBeUndefined();
   });
   it('dropped writes → VERIFICATION_FAILED at the deadline, with backoff 1, 2, 4, 8, 8… s', async () => {
     const up = new FakeUpstream();
