@@ -39,11 +39,34 @@ async function execute(
 ): Promise<ResultParent> {
   const credential = requireCredential(ctx.credential);
   const settings = settingsFromConfig(ctx.config);
-  if (!ctx.idempotencyKey) return { ...(await run({ upstream: createMutationUpstream(ctx), settings })), kind };
-  const scope = { credentialHash: credential.hash, key: ctx.idempotencyKey, responseKey: String(info.path.key) };
-  const go = () => run({ upstream: createMutationUpstream(ctx), settings, idSeed: idSeed(scope) });
-  const outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, go);
+  let outcome: MutationOutcome;
+  try {
+    if (!ctx.idempotencyKey) {
+      outcome = await run({ upstream: createMutationUpstream(ctx), settings });
+    } else {
+      const scope = { credentialHash: credential.hash, key: ctx.idempotencyKey, responseKey: String(info.path.key) };
+      const go = () => run({ upstream: createMutationUpstream(ctx), settings, idSeed: idSeed(scope) });
+      outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, go);
+    }
+  } catch (error) {
+    // Some assets may have changed (PARTIAL_FAILURE…): later fields of the operation read afresh.
+    forgetAssets(ctx, null);
+    throw error;
+  }
+  forgetAssets(ctx, outcome.assetIds);
   return { ...outcome, kind };
+}
+
+/**
+ * Drops what this request's loaders cached about the changed assets (all of them when `ids` is
+ * null), so `assets` of this mutation, and any later field of the same operation, read the
+ * values now upstream rather than those read before the mutation.
+ */
+function forgetAssets(ctx: BffContext, ids: readonly string[] | null): void {
+  if (ids === null) ctx.loaders.assetById.clearAll();
+  else for (const id of ids) ctx.loaders.assetById.clear(id);
+  // External ids may have moved (change, delete): the by-external-id cache is small, drop it.
+  ctx.loaders.assetIdByExternalId.clearAll();
 }
 
 /** The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from. */

@@ -35,6 +35,16 @@ describe('mutations over HTTP', () => {
     expect(result.assets[1]?.externalId).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('a second mutation of the same operation returns fresh assets, not those cached by the first', async () => {
+    const [id] = await stack.seed(stack.demo.projects.image.id, 1);
+    const { body } = await stack.gql(
+      `mutation ($id: ID!) { m1: updatePropertiesInAssets(assets: [{ id: $id, priority: 11 }]) { assets { priority } } m2: updatePropertiesInAssets(assets: [{ id: $id, priority: 22 }]) { assets { priority } } }`,
+      { id },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ m1: { assets: [{ priority: 11 }] }, m2: { assets: [{ priority: 22 }] } });
+  });
+
   it('does not read assets when they are not selected, nor after a delete', async () => {
     const ids = await stack.seed(stack.demo.projects.image.id, 3);
     await stack.clearRequests();
