@@ -51,7 +51,7 @@ const isUrl = (value: string): boolean => /^https?:\/\//i.test(value);
 
 /** `idSeed`: set when the request has an `Idempotency-Key` (see `seededExternalId`). */
 export function validateAppend(args: AppendArgs, idSeed: string | null = null): Validated<AppendDraft[]> {
-  if (args.assets.length === 0) return { kind: 'empty', warning: emptyWarning('appendManyToDataset', 'assets') };
+  if (args.assets.length === 0) return { kind: 'empty', warnings: [emptyWarning('appendManyToDataset', 'assets')] };
   const warnings: MutationWarning[] = [];
   const drafts = args.assets.map((input, index): AppendDraft => {
     const hasContent = input.content != null && input.content !== '';

@@ -29,7 +29,7 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
   const clock = deps.clock ?? systemClock;
   const { projectId } = args;
   const validated = validateAppend(args, deps.idSeed ?? null);
-  if (validated.kind === 'empty') return emptyOutcome(projectId, [validated.warning]);
+  if (validated.kind === 'empty') return emptyOutcome(projectId, validated.warnings);
   const warnings = [...validated.warnings];
   let inputType = null;
   if (needsInputType(validated.value)) {

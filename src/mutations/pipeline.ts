@@ -37,7 +37,7 @@ export function emptyOutcome(projectId: string | null, warnings: MutationWarning
 export async function runIdList(kind: IdListKind, args: IdListArgs, deps: PipelineDeps): Promise<MutationOutcome> {
   const { upstream, settings } = deps;
   const validated = validateIdList(kind, args);
-  if (validated.kind === 'empty') return emptyOutcome(args.projectId ?? null, [validated.warning]);
+  if (validated.kind === 'empty') return emptyOutcome(args.projectId ?? null, validated.warnings);
   const ids = await resolveRefs(upstream, args.projectId ?? null, validated.value, settings);
   // The probe reads `projectId` when it runs: the first batch acknowledged names it when the
   // client gave none (a scope for the checks, which select by id anyway).
@@ -96,7 +96,7 @@ export async function runUpdate(
       return assertNever(kind, 'mutation kind');
   }
   const projectId = args.projectId ?? null;
-  if (validated.kind === 'empty') return emptyOutcome(projectId, [validated.warning]);
+  if (validated.kind === 'empty') return emptyOutcome(projectId, validated.warnings);
   const items = validated.value;
   const ids = await resolveRefs(upstream, projectId, items.map((i) => i.ref), settings);
   assertDistinct(ids);

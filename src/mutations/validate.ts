@@ -17,7 +17,7 @@ export interface RefItem {
   index: number;
 }
 
-export type Validated<T> = { kind: 'empty'; warning: MutationWarning } | { kind: 'ok'; value: T; warnings: MutationWarning[] };
+export type Validated<T> = { kind: 'empty'; warnings: MutationWarning[] } | { kind: 'ok'; value: T; warnings: MutationWarning[] };
 
 export function emptyWarning(mutation: string, argument: string): MutationWarning {
   return {
@@ -42,7 +42,7 @@ export function refOf(item: { id?: string | null; externalId?: string | null }, 
 }
 
 export function validateUpdate(args: UpdateArgs): Validated<RefItem[]> {
-  if (args.assets.length === 0) return { kind: 'empty', warning: emptyWarning('updatePropertiesInAssets', 'assets') };
+  if (args.assets.length === 0) return { kind: 'empty', warnings: [emptyWarning('updatePropertiesInAssets', 'assets')] };
   const projectId = args.projectId ?? null;
   const warnings: MutationWarning[] = [];
   const items: RefItem[] = [];
@@ -63,12 +63,13 @@ export function validateUpdate(args: UpdateArgs): Validated<RefItem[]> {
       message: `Input assets at positions ${listForMessage(empty.map(String))} give no property to update and were skipped.`,
     });
   }
-  if (items.length === 0) return { kind: 'empty', warning: warnings.at(-1) as MutationWarning };
+  // Every warning is kept: the ignored `status` too when nothing else was asked.
+  if (items.length === 0) return { kind: 'empty', warnings };
   return { kind: 'ok', value: items, warnings };
 }
 
 export function validateChangeExternalIds(args: ChangeExternalIdsArgs): Validated<RefItem[]> {
-  if (args.assets.length === 0) return { kind: 'empty', warning: emptyWarning('changeAssetExternalIds', 'assets') };
+  if (args.assets.length === 0) return { kind: 'empty', warnings: [emptyWarning('changeAssetExternalIds', 'assets')] };
   const projectId = args.projectId ?? null;
   const items = args.assets.map((input, index): RefItem => {
     const ref = refOf(input, index, projectId);
@@ -96,11 +97,11 @@ export function validateIdList(mutation: string, args: IdListArgs): Validated<As
     throw badUserInput('assetIds', 'Either provide assetIds, or projectId with externalIds.');
   }
   if (assetIds != null) {
-    if (assetIds.length === 0) return { kind: 'empty', warning: emptyWarning(mutation, 'assetIds') };
+    if (assetIds.length === 0) return { kind: 'empty', warnings: [emptyWarning(mutation, 'assetIds')] };
     return { kind: 'ok', value: unique(assetIds).map((id) => ({ kind: 'id', id })), warnings: [] };
   }
   const list = externalIds as readonly string[];
-  if (list.length === 0) return { kind: 'empty', warning: emptyWarning(mutation, 'externalIds') };
+  if (list.length === 0) return { kind: 'empty', warnings: [emptyWarning(mutation, 'externalIds')] };
   if (args.projectId == null) throw badUserInput('projectId', 'projectId is required to identify assets by externalIds.');
   return { kind: 'ok', value: unique(list).map((externalId) => ({ kind: 'externalId', externalId })), warnings: [] };
 }

@@ -45,8 +45,13 @@ describe('validate', () => {
     expect(codeOf(() => validateUpdate({ assets: [{ externalId: 'x', priority: 1 }] }))).toMatchObject({ field: 'projectId' });
   });
   it('turns an empty list into a no-op warning', () => {
-    expect(validateIdList('sendBackToQueue', { assetIds: [] })).toMatchObject({ kind: 'empty', warning: { code: 'EMPTY_INPUT', field: 'assetIds' } });
+    expect(validateIdList('sendBackToQueue', { assetIds: [] })).toMatchObject({ kind: 'empty', warnings: [{ code: 'EMPTY_INPUT', field: 'assetIds' }] });
     expect(validateUpdate({ assets: [] })).toMatchObject({ kind: 'empty' });
+    // The deprecated-status warning is kept when every item is otherwise empty.
+    expect(validateUpdate({ assets: [{ id: 'a', status: 'LABELED' }] })).toMatchObject({
+      kind: 'empty',
+      warnings: [{ code: 'DEPRECATED_FIELD', field: 'assets.status' }, { code: 'NOTHING_TO_UPDATE' }],
+    });
   });
   it('deduplicates ids of id-list mutations', () => {
     const v = validateIdList('deleteManyFromDataset', { assetIds: ['a', 'b', 'a'] });
