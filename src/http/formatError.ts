@@ -4,7 +4,7 @@
  * masked as INTERNAL_SERVER_ERROR with no message, stack or upstream text. Never throws. The
  * observability plugin logs the original of each masked error (`maskedCause`) with the request id.
  */
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isBffError } from '../errors/index.js';
 import { DateInputError } from '../schema/scalars.js';
@@ -38,11 +38,15 @@ const MASKED_MESSAGE = 'Unexpected error.';
 
 /**
  * The original error behind an error that `formatError` masks as INTERNAL_SERVER_ERROR, so that it
- * can be logged for operators; undefined when the error is shown to the client as it is.
+ * can be logged for operators; undefined when the error is shown to the client as it is, or when
+ * its cause is a GraphQL error raised on purpose with its own code (e.g. CLIENT_CLOSED_REQUEST,
+ * which the request log line already reports).
  */
 export function maskedCause(error: GraphQLError): unknown {
   const shown = formatError(error.toJSON(), error);
-  return shown.message === MASKED_MESSAGE && shown.extensions?.code === 'INTERNAL_SERVER_ERROR' ? rootCause(error) : undefined;
+  if (shown.message !== MASKED_MESSAGE || shown.extensions?.code !== 'INTERNAL_SERVER_ERROR') return undefined;
+  const cause = rootCause(error);
+  return cause instanceof GraphQLError && typeof cause.extensions.code === 'string' ? undefined : cause;
 }
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
