@@ -14,7 +14,7 @@ import { assertNever } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
 import { type Batch, type BatchAck, type DispatchReport, dispatchBatches, dispatchError, recheckUnknown } from './dispatch.js';
 import { idListProbe, readBackProbe } from './checks.js';
-import { assertDistinct, resolveRefs } from './resolve.js';
+import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
 import { streamingVerifier, systemClock } from './verify.js';
 
@@ -100,6 +100,9 @@ export async function runUpdate(
   const items = validated.value;
   const ids = await resolveRefs(upstream, projectId, items.map((i) => i.ref), settings);
   assertDistinct(ids);
+  if (kind === 'changeAssetExternalIds') {
+    await assertNewExternalIdsFree(upstream, projectId, ids, items.map((i) => i.data.externalId as string), settings);
+  }
   const dataById = new Map<string, AssetData>(ids.map((id, i) => [id, (items[i] as RefItem).data]));
   const batches = toBatches(ids, settings.batchSize, (part) => part.map((id) => dataById.get(id) as AssetData));
   const probe = readBackProbe(dataById, { upstream, settings, projectId });

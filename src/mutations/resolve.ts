@@ -12,7 +12,7 @@ import type { AssetRef } from './inputs.js';
 import type { MutationSettings } from './types.js';
 import { BffError, BffErrorCode, badUserInput } from '../errors/index.js';
 import { listForMessage, unique } from './chunk.js';
-import { partitionByCount } from './read.js';
+import { partitionByCount, readByIds } from './read.js';
 
 /** Resolves `refs` to ids, aligned with `refs`. Rejects when any is missing or ambiguous. */
 export async function resolveRefs(
@@ -60,5 +60,45 @@ export function assertDistinct(ids: readonly string[], field = 'assets'): void {
   for (const id of ids) (seen.has(id) ? dup : seen).add(id);
   if (dup.size > 0) {
     throw badUserInput(field, `Several input items name the same asset: ${listForMessage([...dup])}.`, { duplicateIds: [...dup] });
+  }
+}
+
+/**
+ * changeAssetExternalIds: rejects, before anything changes, new external ids already carried by
+ * another asset of the asset's project (external ids are unique within a project). `ids[i]` gets
+ * `newExternalIds[i]`. The project is `projectId`, or read from the assets when it is not given.
+ * An id held by an asset of this same call is a conflict too (swaps are not supported).
+ */
+export async function assertNewExternalIdsFree(
+  upstream: MutationUpstream,
+  projectId: string | null,
+  ids: readonly string[],
+  newExternalIds: readonly string[],
+  settings: MutationSettings,
+): Promise<void> {
+  const read = projectId === null ? await readByIds(upstream, ids, ['projectId'], null, settings) : null;
+  const byProject = new Map<string, Array<{ id: string; externalId: string }>>();
+  ids.forEach((id, i) => {
+    const project = projectId ?? read?.get(id)?.projectId;
+    if (!project) return;
+    const group = byProject.get(project) ?? [];
+    group.push({ id, externalId: newExternalIds[i] as string });
+    byProject.set(project, group);
+  });
+  const conflicts = (
+    await Promise.all(
+      [...byProject].map(async ([project, group]) => {
+        const holders = await upstream.resolveExternalIds(project, group.map((g) => g.externalId));
+        return group.filter((g, i) => (holders[i] ?? []).some((holder) => holder !== g.id)).map((g) => g.externalId);
+      }),
+    )
+  ).flat();
+  if (conflicts.length > 0) {
+    throw badUserInput(
+      'assets.newExternalId',
+      `These new external ids are already carried by another asset of the project: ${listForMessage(conflicts)}. Nothing was changed. ` +
+        '(Swapping external ids between assets in one call is not supported: rename through temporary ids in two calls.)',
+      { conflictingExternalIds: conflicts },
+    );
   }
 }

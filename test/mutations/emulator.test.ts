@@ -98,6 +98,19 @@ describe('external ids', () => {
     expect(await readAssets(h, { project: { id: IMAGE }, externalIdStrictlyIn: ['m-0', 'm-1', 'm-2'] })).toHaveLength(3);
   });
 
+  it('changeAssetExternalIds rejects a new external id another asset of the project has, before any change', async () => {
+    const ids = await seed(h, IMAGE, 2, { prefix: 'cx-' });
+    await clearRequests(h);
+    for (const projectId of [IMAGE, undefined]) {
+      const ext = await rejection(mutate(h, 'changeAssetExternalIds', { projectId, assets: [{ id: ids[0], newExternalId: 'cx-1' }] }));
+      expect(ext).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assets.newExternalId', conflictingExternalIds: ['cx-1'] });
+    }
+    expect(countBy(await requests(h)).updatePropertiesInAssets).toBeUndefined();
+    // Renaming an asset to its own external id, or to a free one, is fine.
+    const out = await mutate(h, 'changeAssetExternalIds', { projectId: IMAGE, assets: [{ id: ids[0], newExternalId: 'cx-0' }, { id: ids[1], newExternalId: 'cx-free' }] });
+    expect(out).toMatchObject({ assetIds: ids, verified: true });
+  });
+
   it('missing ids → ASSET_NOT_FOUND, nothing changed', async () => {
     const ids = await seed(h, IMAGE, 2);
     await clearRequests(h);
