@@ -356,7 +356,11 @@ export type Mutation = {
    * the key, so a retry with the same key skips the assets already created) or give external ids.
    */
   appendManyToDataset?: Maybe<AssetMutationResult>;
-  /** Gives assets new external ids. */
+  /**
+   * Gives assets new external ids. A new external id already carried by another asset of the project
+   * is `BAD_USER_INPUT` (`conflictingExternalIds`) and nothing is changed; swapping external ids
+   * between assets in one call is rejected the same way.
+   */
   changeAssetExternalIds?: Maybe<AssetMutationResult>;
   /** Deletes assets, given by ids OR by external ids (with `projectId`), not both. */
   deleteManyFromDataset?: Maybe<AssetMutationResult>;
