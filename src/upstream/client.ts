@@ -10,6 +10,7 @@ import { authorizationHeader } from './credential.js';
 import { errorForGraphQLErrors, errorForOutcome } from './errors.js';
 import { nextRetryDelay, parseRetryAfter, type AttemptOutcome } from './policy.js';
 import type { CredentialRateLimiter } from './rateLimit.js';
+import { sleep } from './sleep.js';
 
 /** The caller's credential, parsed from the request (DESIGN §4). */
 export interface Credential {
@@ -72,14 +73,6 @@ export interface PooledUpstreamClient extends UpstreamClient {
 }
 
 type AttemptResult = { ok: true; body: { data?: unknown; errors?: unknown } } | { ok: false; outcome: AttemptOutcome };
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
-    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 export function createUpstreamClient(options: UpstreamClientOptions): PooledUpstreamClient {
   const endpoint = new URL(options.url);

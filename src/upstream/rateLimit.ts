@@ -10,6 +10,7 @@
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { BffError, BffErrorCode } from '../errors/index.js';
+import { sleep } from './sleep.js';
 
 export interface ConsumeOptions {
   /** Longest wait for budget before giving up with RATE_LIMITED (default 0: reject at once). */
@@ -25,14 +26,6 @@ export interface CredentialRateLimiter {
    */
   consume(credentialHash: string, options?: ConsumeOptions): Promise<void>;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
-    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** `windowSeconds` is the length of the budget window (60 in production; shorter in tests). */
 export function createRateLimiter(perMinute: number, redisClient?: unknown, windowSeconds = 60): CredentialRateLimiter {
