@@ -21,6 +21,21 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
+/** Loaders over a real upstream client to the emulator, outside any HTTP request. */
+function directLoaders() {
+  const upstream = createUpstreamClient({
+    url: stack.emulator.url,
+    timeoutMs: 5000,
+    deadlineMs: 10_000,
+    retries: 0,
+    backoffMs: 10,
+    connections: 4,
+    rateLimiter: createRateLimiter(100_000),
+  });
+  const loaders = createLoaders({ upstream, credential: { scheme: 'x-api-key', value: stack.key, hash: 'test' } });
+  return { upstream, loaders };
+}
+
 describe('projection pushdown', () => {
   it('asks upstream only for the selected fields', async () => {
     await stack.clearRequests();
@@ -82,17 +97,8 @@ describe('batching', () => {
   });
 
   it('an id already fetched with a narrower selection is fetched again with the wider one', async () => {
-    const upstream = createUpstreamClient({
-      url: stack.emulator.url,
-      timeoutMs: 5000,
-      deadlineMs: 10_000,
-      retries: 0,
-      backoffMs: 10,
-      connections: 4,
-      rateLimiter: createRateLimiter(100_000),
-    });
+    const { upstream, loaders } = directLoaders();
     try {
-      const loaders = createLoaders({ upstream, credential: { scheme: 'x-api-key', value: stack.key, hash: 'test' } });
       await stack.clearRequests();
       const narrow = await loaders.loadAsset(textIds[0]!, { id: true });
       expect(narrow?.id).toBe(textIds[0]);
@@ -137,17 +143,8 @@ describe('batching', () => {
     const projectId = stack.demo.projects.image.id;
     const ids = await stack.seed(projectId, 250, { externalIdPrefix: 'lookup-' });
     const shared = await stack.seed(projectId, 2, { externalIdPrefix: 'lookup-' }); // lookup-0 and lookup-1 twice
-    const upstream = createUpstreamClient({
-      url: stack.emulator.url,
-      timeoutMs: 5000,
-      deadlineMs: 10_000,
-      retries: 0,
-      backoffMs: 10,
-      connections: 4,
-      rateLimiter: createRateLimiter(100_000),
-    });
+    const { upstream, loaders } = directLoaders();
     try {
-      const loaders = createLoaders({ upstream, credential: { scheme: 'x-api-key', value: stack.key, hash: 'test' } });
       await stack.clearRequests();
       const found = await loaders.assetIdByExternalId.loadMany(ids.map((_, i) => ({ projectId, externalId: `lookup-${i}` })));
       const log = await stack.requests();
