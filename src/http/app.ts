@@ -11,6 +11,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
 import { ClientClosedRequestError, createContext, type BffContext } from '../context.js';
+import { checkRequestShape } from '../limits/inputs.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -88,6 +89,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
+    // graphql-js parses documents recursively: refuse over-nested ones before Apollo parses them.
+    (req, res, next) => {
+      const error = checkRequestShape(req.method === 'GET' ? req.query : req.body);
+      if (!error) return next();
+      res.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+    },
     expressMiddleware(deps.apollo, {
       context: async ({ req, res }) =>
         createContext({

@@ -7,6 +7,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isBffError } from '../errors/index.js';
+import { InputLimitError } from '../limits/index.js';
 import { DateInputError } from '../schema/scalars.js';
 
 const REQUEST_ERROR_CODES = new Set([
@@ -56,10 +57,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const unwrapped = unwrapResolverError(error);
     if (isBffError(unwrapped)) return { ...base, message: unwrapped.message, extensions: withoutStack({ ...unwrapped.extensions }) };
     if (isBffError(cause)) return { ...base, message: cause.message, extensions: withoutStack({ ...cause.extensions }) };
-    if (cause instanceof DateInputError) {
+    if (cause instanceof DateInputError || cause instanceof InputLimitError) {
       const fromVariable = /got invalid value .*? at "([^"]+)"/.exec(formatted.message)?.[1] ?? /^Variable "\$([^"]+)"/.exec(formatted.message)?.[1];
       const field = (formatted.extensions?.field as string | undefined) ?? fromVariable;
-      return { ...base, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
+      if (cause instanceof DateInputError) return { ...base, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
+      // The value itself is left out of the message: it is the over-sized part.
+      const message = `\`${field ?? 'input'}\` ${cause.message.replace(/^JSON value /, 'is ')}`;
+      return { ...base, message, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}), limit: cause.limit, actual: cause.actual } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { ...base, extensions: withoutStack(formatted.extensions) };

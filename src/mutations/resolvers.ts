@@ -18,6 +18,7 @@ import type { UpstreamAsset } from '../upstream/assets.js';
 import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
 import type { IdListKind, MutationKind, MutationOutcome } from './types.js';
 import type { PipelineDeps } from './pipeline.js';
+import { checkMutationInputs } from '../limits/inputs.js';
 import { requireCredential } from '../loaders/index.js';
 import { assetSelection } from '../upstream/projection.js';
 import { runAppend } from './append.js';
@@ -27,7 +28,8 @@ import { settingsFromConfig } from './settings.js';
 import { createMutationUpstream } from './upstream.js';
 
 /**
- * Runs one mutation: UNAUTHENTICATED before anything else without a credential; with an
+ * Runs one mutation: UNAUTHENTICATED before anything else without a credential, then the input
+ * bounds (src/limits/); with an
  * `Idempotency-Key`, a repeat (same credential, key, field and arguments) replays the result.
  */
 async function execute(
@@ -38,6 +40,8 @@ async function execute(
   run: (deps: PipelineDeps) => Promise<MutationOutcome>,
 ): Promise<ResultParent> {
   const credential = requireCredential(ctx.credential);
+  // Input bounds first: nothing below (idempotency hash, stages, upstream) sees an over-sized input.
+  checkMutationInputs(args);
   const settings = settingsFromConfig(ctx.config);
   let outcome: MutationOutcome;
   try {

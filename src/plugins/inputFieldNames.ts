@@ -1,10 +1,11 @@
 /**
- * Names the input field of literal DateTime values rejected during validation (e.g.
+ * Names the input field of literal DateTime (and over-sized JSON) values rejected during validation (e.g.
  * `where: { createdAtGte: "yesterday" }` → `extensions.field = "where.createdAtGte"`), so every
  * BAD_USER_INPUT names its field. Variables are named by the error formatter from graphql-js's path.
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { Kind, visit, type ASTNode, type DocumentNode, type GraphQLError } from 'graphql';
+import { InputLimitError } from '../limits/index.js';
 import { DateInputError } from '../schema/scalars.js';
 
 /** `arg.field.sub` path of an input value node inside `document`, or null. */
@@ -33,7 +34,7 @@ export function bffPluginInputFieldNames(): ApolloServerPlugin {
         if (!errors?.length) return;
         for (const error of errors as readonly GraphQLError[]) {
           const node = error.nodes?.[0];
-          if (!(error.originalError instanceof DateInputError) || !node) continue;
+          if (!(error.originalError instanceof DateInputError || error.originalError instanceof InputLimitError) || !node) continue;
           const field = inputPathOf(document, node);
           if (field) (error.extensions as Record<string, unknown>).field = field;
         }

@@ -5,6 +5,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { BffContext } from '../context.js';
+import { checkId } from '../limits/inputs.js';
 import { requireCredential } from '../loaders/index.js';
 import type { UpstreamAsset } from '../upstream/assets.js';
 import { assetSelection } from '../upstream/projection.js';
@@ -12,6 +13,7 @@ import { assetSelection } from '../upstream/projection.js';
 export const Asset = {
   __resolveReference(reference: { id: string }, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset | null> {
     requireCredential(ctx.credential);
+    checkId(reference.id, 'representations.id');
     return ctx.loaders.loadAsset(reference.id, assetSelection(info));
   },
   project: (asset: UpstreamAsset) => ({ id: asset.projectId }),

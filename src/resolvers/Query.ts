@@ -7,6 +7,7 @@ import type { AssetWhere } from '../__generated__/bff.js';
 import type { BffContext } from '../context.js';
 import { badUserInput } from '../errors/index.js';
 import { translateWhere, type TranslatedWhere } from '../filters/index.js';
+import { checkId, checkWhere } from '../limits/inputs.js';
 import { requireCredential } from '../loaders/index.js';
 import { countAssets, listAssets, type UpstreamAsset, type UpstreamScope } from '../upstream/assets.js';
 import { assetSelection } from '../upstream/projection.js';
@@ -17,6 +18,8 @@ function scope(ctx: BffContext): UpstreamScope {
 
 function filters(ctx: BffContext, projectId: string, where: AssetWhere | null | undefined): TranslatedWhere {
   if (!projectId.trim()) throw badUserInput('projectId', '`projectId` must not be empty.');
+  checkId(projectId, 'projectId');
+  checkWhere(where);
   const translated = translateWhere(projectId, where);
   ctx.warnings.push(...translated.warnings);
   return translated;
@@ -32,6 +35,7 @@ interface AssetsArgs {
 export const Query = {
   asset(_: unknown, { id }: { id: string }, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset | null> {
     requireCredential(ctx.credential);
+    checkId(id, 'id');
     return ctx.loaders.loadAsset(id, assetSelection(info));
   },
 

@@ -4,6 +4,7 @@
  */
 import { GraphQLScalarType, Kind, print, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { isDateInput } from '../filters/values.js';
+import { INPUT_LIMITS, InputLimitError, literalDepth, valueDepth } from '../limits/index.js';
 
 /**
  * Thrown by DateTime parsing. A plain Error on purpose: graphql-js then attaches the value's AST
@@ -34,10 +35,22 @@ export const DateTimeScalar = new GraphQLScalarType({
   parseLiteral: (node: ValueNode) => parseDate(node.kind === Kind.STRING ? node.value : print(node)),
 });
 
+const { JSON_DEPTH } = INPUT_LIMITS;
+const tooDeep = (depth: number) => new InputLimitError('JSON value nested too deeply', JSON_DEPTH, depth);
+
+/** Input nesting is bounded (`JSON_DEPTH`) and measured without recursion, before any other use. */
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value.',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (node, variables) => valueFromASTUntyped(node, variables),
+  parseValue: (value) => {
+    const depth = valueDepth(value);
+    if (depth > JSON_DEPTH) throw tooDeep(depth);
+    return value;
+  },
+  parseLiteral: (node, variables) => {
+    const depth = literalDepth(node);
+    if (depth > JSON_DEPTH) throw tooDeep(depth);
+    return valueFromASTUntyped(node, variables);
+  },
 });
