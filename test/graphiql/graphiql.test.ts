@@ -2,21 +2,23 @@
  * Offline GraphiQL, end to end: the built assets (scripts/build-graphiql.mjs, run here when
  * public/graphiql/ is missing), the router (src/http/graphiql.ts) as the real BFF mounts it, over
  * the Kili emulator, and a real Chromium that loads the page, runs an `assets` query on the demo
- * TEXT project and must never leave 127.0.0.1.
+ * TEXT project and must never leave 127.0.0.1. Without Chromium the browser part skips (see
+ * test/helpers/browser.ts; CHROMIUM_PATH=/path/to/chromium npx vitest run test/graphiql).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser, ConsoleMessage, Request as PwRequest } from 'playwright-core';
+import { launchChromium, requireChromium } from '../helpers/browser.js';
 import { emulatorCredentialHash, startBareRouter, startGraphiqlTarget } from './target.js';
 import type { GraphiqlTarget } from './target.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const ASSETS_DIR = join(ROOT, 'public', 'graphiql');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+const chromiumPath = requireChromium('graphiql.test.ts');
 
 interface Manifest {
   script: string;
@@ -121,14 +123,11 @@ describe('graphiqlRouter over HTTP', () => {
   });
 });
 
-describe('GraphiQL in Chromium', () => {
+describe.skipIf(!chromiumPath)('GraphiQL in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium(chromiumPath!);
   });
 
   afterAll(async () => {
