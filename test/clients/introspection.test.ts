@@ -8,7 +8,6 @@
  * graphql-core 3.2 (`pip install 'graphql-core>=3.2,<3.3'`); without it that check skips with a
  * message, and in CI (`CI` set) it fails.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   buildClientSchema, getIntrospectionQuery, parseValue, printSchema, TypeKind,
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBffSchema } from '../../src/schema/index.js';
 import { buildEmulatorSchema } from '../../src/emulator/schema.js';
 import { SPEC_2021_DIRECTIVE_LOCATIONS } from '../../src/schema/spec2021.js';
+import { graphqlCore, runPython } from '../helpers/python.js';
 import { gqlRequest, startStack, type Stack } from '../helpers/stack.js';
 
 /** The October 2021 spec's `DirectiveLocation` values, as graphql-core 3.2 defines its enum. */
@@ -52,22 +52,9 @@ function walk(value: unknown, found: Walked = { locations: [], kinds: [], defaul
   return found;
 }
 
-const python = (() => {
-  const probe = spawnSync('python3', ['-c', 'import graphql; print(graphql.__version__)'], { encoding: 'utf8' });
-  const version = probe.status === 0 ? probe.stdout.trim() : null;
-  return version?.startsWith('3.2.') ? version : null;
-})();
-if (!python) {
-  const message = 'introspection.test.ts: python3 with graphql-core 3.2 is not available (pip install "graphql-core>=3.2,<3.3"), skipping the graphql-core check.';
-  if (process.env.CI) throw new Error(`${message} CI requires it.`);
-  console.warn(message);
-}
-
-function buildWithGraphqlCore(result: unknown): { version: string; sdl?: string; error?: string } {
-  const run = spawnSync('python3', [fileURLToPath(new URL('graphql-core.py', import.meta.url))], { input: JSON.stringify(result), encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`graphql-core.py exited with ${run.status}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as { version: string; sdl?: string; error?: string };
-}
+const python = graphqlCore('introspection.test.ts');
+const buildWithGraphqlCore = (result: unknown) =>
+  runPython<{ version: string; sdl?: string; error?: string }>([fileURLToPath(new URL('graphql-core.py', import.meta.url))], JSON.stringify(result));
 
 let stack: Stack;
 const served: Record<'bff' | 'emulator', { data: IntrospectionQuery }> = {} as never;
