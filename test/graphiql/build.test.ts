@@ -38,5 +38,5 @@ describe('scripts/ensure-graphiql.mjs', () => {
 
     const second = ensure();
     expect(second).toEqual({ status: 0, lines: [], stderr: '' });
-  });
+  }, 300_000);
 });

@@ -32,11 +32,11 @@ describe('GraphiQL browser tests without Chromium', () => {
     expect(output).toContain(SKIP_MESSAGE);
     expect(output).toMatch(/Tests\s+5 passed \| 2 skipped \(7\)/);
     expect(status).toBe(0);
-  });
+  }, 180_000);
 
   it('fail in CI', () => {
     const { status, output } = runGraphiqlTests(true);
     expect(output).toContain(`${SKIP_MESSAGE} CI requires them.`);
     expect(status).toBe(1);
-  });
+  }, 180_000);
 });
