@@ -5,7 +5,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { BffError, BffErrorCode, badUserInput, clientClosedRequest, withDetails } from '../../src/errors/index.js';
-import { formatError } from '../../src/http/formatError.js';
+import { formatError } from '../../src/errors/index.js';
 import { mayHaveApplied } from '../../src/mutations/dispatch.js';
 import { isOutcomeUnknown } from '../../src/mutations/append.js';
 

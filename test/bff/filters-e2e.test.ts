@@ -119,6 +119,19 @@ describe('invalid filters', () => {
     expect(await stack.requests()).toEqual([]);
   });
 
+  it('names every rejected DateTime of a variable, and a DateTime variable by its name', async () => {
+    await stack.clearRequests();
+    const query = 'query($p: ID!, $w: AssetWhere, $d: DateTime) { a: countAssets(projectId: $p, where: $w) b: countAssets(projectId: $p, where: { updatedAtGte: $d }) }';
+    const { status, body } = await stack.gql(query, { p: projectId, w: { createdAtGte: '31/01/2024', labelCreatedAtLte: 'soon' }, d: 'tomorrow' });
+    expect(status).toBe(400);
+    expect(body.errors?.map((e) => e.extensions)).toEqual([
+      { code: 'BAD_USER_INPUT', field: 'w.createdAtGte' },
+      { code: 'BAD_USER_INPUT', field: 'w.labelCreatedAtLte' },
+      { code: 'BAD_USER_INPUT', field: 'd' },
+    ]);
+    expect(await stack.requests()).toEqual([]);
+  });
+
   it('names the field of a bad literal date and reports the category-search position', async () => {
     await stack.clearRequests();
     const date = await stack.gql(`{ assets(projectId: "${projectId}", where: { labelCreatedAtLte: "soon" }) { id } }`);
