@@ -2,7 +2,8 @@
  * Assembles the executable federation v2 subgraph schema: `schema/bff.graphql`, the scalars, the
  * read resolvers and the mutation resolvers (src/mutations), each mutation resolver wrapped by the
  * pipeline's mutation wrappers (e.g. the response cache's invalidation). Built once per process
- * for a given list of wrappers; the SDL is read on first use, not at import.
+ * for a given list of wrappers; the SDL is read on first use, not at import. Its directives use
+ * only the 2021 spec's locations (./spec2021.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { mutationResolvers } from '../mutations/resolvers.js';
 import { JSONScalar } from './scalars.js';
+import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 /**
  * The package root: the nearest directory holding package.json above this module, so the SDL is
@@ -71,7 +73,7 @@ export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promi
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, wrap(fn as MutationResolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
-    return buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as GraphQLResolverMap<unknown> }]));
   });
   built = { wrappers: [...wrappers], schema };
   return schema;
