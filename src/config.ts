@@ -59,7 +59,7 @@ export interface Config {
   MAX_ALIASES: number;
   /** graphql-armor cost limit. @default 100000 */
   MAX_COST: number;
-  /** Tokens per document. @default 100000 */
+  /** Tokens per document, counted by graphql-js's parser (a syntax error above it). @default 100000 */
   MAX_TOKENS: number;
   /** Time given to in-flight requests on shutdown, ms. @default 10000 */
   SHUTDOWN_GRACE_MS: number;

@@ -5,6 +5,7 @@
 import { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
+import type { RequestTrace } from './http/requestLog.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
 
@@ -33,6 +34,8 @@ export interface BffContext {
   upstreamCalls: { count: number };
   /** The start-up warm-up request (not logged, not measured). */
   warmUp?: boolean;
+  /** Shared with the HTTP layer: marked when the request enters Apollo's pipeline (http/requestLog.ts). */
+  requestTrace?: RequestTrace;
   /** Set when the response came from the response cache (logs). */
   responseCacheHit?: boolean;
   /**
@@ -64,6 +67,7 @@ export interface ContextInput {
   /** Aborted when the HTTP client disconnects before the response is sent. */
   signal?: AbortSignal;
   warmUp?: boolean;
+  requestTrace?: RequestTrace;
 }
 
 /**
@@ -95,6 +99,7 @@ export function createContext(input: ContextInput): BffContext {
     cache: input.cache,
     upstreamCalls,
     warmUp: input.warmUp,
+    requestTrace: input.requestTrace,
     detachClientSignal: () => {
       clientSignal = undefined;
     },

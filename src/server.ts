@@ -75,6 +75,9 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The token bound is graphql-js's own: a document over MAX_TOKENS is a syntax error
+    // (400 GRAPHQL_PARSE_FAILED) found while parsing, before anything else reads it.
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
     // main.ts handles SIGTERM/SIGINT. Apollo's own handler would call stop() concurrently with
     // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
@@ -93,6 +96,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   const app = createApp({
     warmUpToken,
     config,
+    logger,
     apollo,
     upstream,
     cache,

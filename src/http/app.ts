@@ -14,10 +14,13 @@ import { ClientClosedRequestError, createContext, type BffContext } from '../con
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { Logger } from '../log.js';
 import { graphiqlRouter } from './graphiql.js';
+import { graphqlRequestLog, requestTraceOf } from './requestLog.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
+  logger: Logger;
   apollo: ApolloServer<BffContext>;
   upstream: UpstreamClient;
   cache: BffCache;
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(
     '/graphql',
+    graphqlRequestLog(deps.logger, deps.warmUpToken),
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(deps.apollo, {
       context: async ({ req, res }) =>
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
           idempotencyKey: req.get('idempotency-key') ?? null,
           signal: clientGone(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
+          requestTrace: requestTraceOf(res),
         }),
     }),
   );

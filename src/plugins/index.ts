@@ -27,7 +27,9 @@ export function bffPlugins(config: Readonly<Config>, logger: Logger, extra: Apol
     maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
     maxAliases: { n: config.MAX_ALIASES },
     costLimit: { maxCost: config.MAX_COST, ignoreIntrospection: true },
-    maxTokens: { n: config.MAX_TOKENS },
+    // Tokens are counted by graphql-js's parser (server.ts `parseOptions.maxTokens`): armor's
+    // token plugin re-parses every document and turns syntax errors into 500s.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     // Suggestions ("Did you mean …?") reveal nothing that introspection does not already show.
     blockFieldSuggestion: { enabled: !config.INTROSPECTION },

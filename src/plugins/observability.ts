@@ -51,8 +51,13 @@ export function rootFieldLabel(schema: GraphQLSchema, document: DocumentNode | u
 
 export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffContext> {
   return {
-    async requestDidStart() {
+    // Apollo answers the request without calling willSendResponse: the HTTP layer logs it.
+    async unexpectedErrorProcessingRequest({ requestContext }) {
+      if (requestContext.contextValue.requestTrace) requestContext.contextValue.requestTrace.inPipeline = false;
+    },
+    async requestDidStart({ contextValue }) {
       const started = performance.now();
+      if (contextValue.requestTrace) contextValue.requestTrace.inPipeline = true;
       return {
         // Errors the client only sees as INTERNAL_SERVER_ERROR: log the original (message, stack)
         // with the request id so operators can diagnose them. The credential is cut out of both.
