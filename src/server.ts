@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { listen } from './http/listen.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { formatError } from './http/formatError.js';
 import { createLogger, type Logger } from './log.js';
@@ -115,10 +116,14 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   });
   httpServer.on('request', app);
   httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await listen(httpServer, config.PORT, config.HOST);
+  } catch (error) {
+    await apollo.stop();
+    await closeUpstream();
+    if (!deps.cache) await cache.close();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;
