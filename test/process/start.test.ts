@@ -173,6 +173,14 @@ describe.skipIf(process.platform !== 'linux')('start-up errors', () => {
     }
   }, 60_000);
 
+  it('a CORS_ORIGINS entry that is not an origin: one line naming CORS_ORIGINS, exit code 1', async () => {
+    const bff = start({ PORT: '0', HOST: '127.0.0.1', CORS_ORIGINS: 'https://app.example.com, localhost:5173' });
+    expect(await bff.exited).toBe(1);
+    expect(bff.stderr().trim().split('\n')).toEqual([
+      'Config CORS_ORIGINS must be * or a comma-separated list of origins like https://app.example.com or http://localhost:5173 (scheme, host, optional port; no path, trailing slash or wildcard), got "localhost:5173"',
+    ]);
+  }, 60_000);
+
   it.each([
     ['192.0.2.1', 'Config HOST "192.0.2.1" is not an address of this machine: use 0.0.0.0 (all interfaces), 127.0.0.1 or one of its addresses'],
     ['no-such-host.invalid', /^Config HOST "no-such-host\.invalid" does not resolve to an address \((ENOTFOUND|EAI_AGAIN)\): use 0\.0\.0\.0 \(all interfaces\), 127\.0\.0\.1 or one of this machine's addresses$/],
