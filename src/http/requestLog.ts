@@ -13,6 +13,8 @@ import { httpRequestDuration, upstreamCallsPerRequest } from '../metrics.js';
 export interface RequestTrace {
   /** Set when the request entered Apollo's pipeline (the plugin logs it). */
   inPipeline: boolean;
+  /** Set when the plugin has written the request's log line. */
+  logged?: boolean;
 }
 
 /** Error codes of an error response body written by Apollo or the express error handler. */

@@ -51,9 +51,10 @@ export function rootFieldLabel(schema: GraphQLSchema, document: DocumentNode | u
 
 export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffContext> {
   return {
-    // Apollo answers the request without calling willSendResponse: the HTTP layer logs it.
+    // The pipeline failed before this plugin logged the request: the HTTP layer logs it instead.
     async unexpectedErrorProcessingRequest({ requestContext }) {
-      if (requestContext.contextValue.requestTrace) requestContext.contextValue.requestTrace.inPipeline = false;
+      const trace = requestContext.contextValue.requestTrace;
+      if (trace && !trace.logged) trace.inPipeline = false;
     },
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -80,6 +81,7 @@ export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffCo
         },
         async willSendResponse({ contextValue, operationName, errors, response, schema, document, operation: definition }) {
           if (contextValue.warmUp) return;
+          if (contextValue.requestTrace) contextValue.requestTrace.logged = true;
           const durationMs = performance.now() - started;
           const codes = errorCodes(errors);
           const operation = operationName ?? 'anonymous';
