@@ -15,6 +15,7 @@ import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { mutationResolvers } from '../mutations/resolvers.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 /**
  * The package root: the nearest directory holding package.json above this module, so the SDL is
@@ -67,7 +68,10 @@ export function invalidatingResponseCache(resolve: Resolver): Resolver {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema, built on first call and shared afterwards. */
+/**
+ * The executable schema, built on first call and shared afterwards; its directives use only the
+ * 2021 spec's locations (./spec2021.ts).
+ */
 export function buildBffSchema(): Promise<GraphQLSchema> {
   built ??= Promise.resolve().then(() => {
     const resolvers: ResolverMap = {
@@ -81,7 +85,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
-    return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]));
   });
   return built;
 }
