@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { BffContext } from '../context.js';
 import { BffErrorCode, isBffError } from '../errors/index.js';
@@ -36,6 +36,9 @@ export const bffTypeDefs = parse(sdl);
 export const bffSchemaVersion = createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 type ResolverMap = Record<string, Record<string, unknown>>;
+/** The `resolvers` of one schema module, as `buildSubgraphSchema` declares it. */
+type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
+type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
 
 /** Errors after which nothing was applied upstream: no need to invalidate cached reads. */
 const NOTHING_APPLIED = new Set<string>([BffErrorCode.BAD_USER_INPUT, BffErrorCode.UNAUTHENTICATED, BffErrorCode.FORBIDDEN, BffErrorCode.ASSET_NOT_FOUND]);
@@ -85,7 +88,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]));
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as SubgraphResolvers }]));
   });
   return built;
 }
