@@ -4,7 +4,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * Generated code lives in src/__generated__/ and is committed; CI fails when it is stale.
  * - kili-upstream.ts: types of the upstream Kili API subset (inputs for the BFF's upstream
  *   client, resolver signatures for the emulator).
- * - bff.ts: types and resolver signatures of the public schema (a federation v2 subgraph).
+ * - bff.ts: types and resolver signatures of the public schema (a federation v2 subgraph), with
+ *   the BFF's context and the parent values its resolvers receive.
  */
 const config: CodegenConfig = {
   overwrite: true,
@@ -30,6 +31,14 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         scalars: { JSON: 'unknown', DateTime: 'string' },
         useIndexSignature: true,
+        // Resolvers are typed against what they really receive: the upstream read model, and the
+        // stored mutation outcome (src/resolvers/ uses `Resolvers<BffContext>`).
+        contextType: '../context.js#BffContext',
+        mappers: {
+          Asset: '../upstream/assets.js#UpstreamAsset',
+          Label: '../upstream/assets.js#UpstreamLabel',
+          AssetMutationResult: '../mutations/types.js#AssetMutationResultParent',
+        },
       },
     },
   },

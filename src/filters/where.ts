@@ -7,7 +7,7 @@
 import type { AssetWhere } from '../__generated__/bff.js';
 import type { AssetWhere as UpstreamAssetWhere, IssueWhere, LabelWhere } from '../__generated__/kili-upstream.js';
 import { badUserInput } from '../errors/index.js';
-import { checkCategorySearch } from './categorySearch.js';
+import { checkCategorySearch } from './category-search.js';
 import { checkMetadataWhere, dateInputTime, isDateInput } from './values.js';
 
 export interface FilterWarning {

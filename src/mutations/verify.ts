@@ -13,6 +13,7 @@
  */
 import type { MutationSettings } from './types.js';
 import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
+import { sleep } from '../upstream/sleep.js';
 
 /** What one probe learnt about the ids it was given (every id in exactly one list). */
 export interface ProbeResult {
@@ -27,12 +28,13 @@ export type Probe = (ids: string[]) => Promise<ProbeResult>;
 /** Time source, injectable so tests need no real waiting. */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
 };
 
 export interface VerifyResult {

@@ -17,6 +17,7 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { BffContext } from '../context.js';
 import { cacheLookups } from '../metrics.js';
+import { stableStringify } from '../stable-stringify.js';
 
 /** Larger results are not cached (a 10,000-asset page has no business in a shared cache). */
 export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
@@ -29,16 +30,6 @@ const STATIC_FIELDS = new Set(['__typename', '__schema', '__type', '_service']);
 interface CachedResponse {
   data: Record<string, unknown>;
   extensions?: Record<string, unknown>;
-}
-
-/** JSON with object keys sorted, so `{a, b}` and `{b, a}` give the same key. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
 }
 
 function argumentValue(value: ValueNode, variables: Record<string, unknown>): unknown {

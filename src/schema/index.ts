@@ -1,19 +1,20 @@
 /**
  * Assembles the executable federation v2 subgraph schema ONCE per process: `schema/bff.graphql`,
- * the scalars, the read resolvers, and the mutation resolvers (src/mutations), each mutation
- * wrapped so that its outcome invalidates the response cache.
+ * the scalars and the resolvers (src/resolvers), each mutation wrapped so that its outcome
+ * invalidates the response cache.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
+import type { MutationResolvers, Resolvers } from '../__generated__/bff.js';
 import type { BffContext } from '../context.js';
 import { BffErrorCode, isBffError } from '../errors/index.js';
-import { Asset, Project } from '../resolvers/Asset.js';
-import { Query } from '../resolvers/Query.js';
-import { mutationResolvers } from '../mutations/resolvers.js';
+import { Asset, Project } from '../resolvers/asset.js';
+import { AssetMutationResult, Mutation } from '../resolvers/mutation.js';
+import { Query } from '../resolvers/query.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
 
 /**
@@ -33,8 +34,6 @@ export const bffTypeDefs = parse(sdl);
 
 /** Changes with the public schema (part of response-cache keys). */
 export const bffSchemaVersion = createHash('sha256').update(sdl).digest('hex').slice(0, 12);
-
-type ResolverMap = Record<string, Record<string, unknown>>;
 
 /** Errors after which nothing was applied upstream: no need to invalidate cached reads. */
 const NOTHING_APPLIED = new Set<string>([BffErrorCode.BAD_USER_INPUT, BffErrorCode.UNAUTHENTICATED, BffErrorCode.FORBIDDEN, BffErrorCode.ASSET_NOT_FOUND]);
@@ -65,23 +64,26 @@ export function invalidatingResponseCache(resolve: Resolver): Resolver {
   };
 }
 
+/** Every mutation resolver, wrapped by `invalidatingResponseCache`. */
+function invalidatingMutations(mutations: MutationResolvers<BffContext>): MutationResolvers<BffContext> {
+  return Object.fromEntries(Object.entries(mutations).map(([name, resolve]) => [name, invalidatingResponseCache(resolve as Resolver)]));
+}
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built on first call and shared afterwards. */
 export function buildBffSchema(): Promise<GraphQLSchema> {
   built ??= Promise.resolve().then(() => {
-    const resolvers: ResolverMap = {
-      JSON: JSONScalar as unknown as Record<string, unknown>,
-      DateTime: DateTimeScalar as unknown as Record<string, unknown>,
+    const resolvers: Resolvers<BffContext> = {
+      JSON: JSONScalar,
+      DateTime: DateTimeScalar,
       Query,
       Asset,
       Project,
+      Mutation: invalidatingMutations(Mutation),
+      AssetMutationResult,
     };
-    for (const [type, fields] of Object.entries(mutationResolvers as ResolverMap)) {
-      const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
-      resolvers[type] = { ...resolvers[type], ...wrapped };
-    }
-    return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+    return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers }]);
   });
   return built;
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCache, type BffCache } from '../../src/cache/index.js';
-import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+import { createRateLimiter } from '../../src/upstream/rate-limit.js';
 
 async function exercise(cache: BffCache) {
   const key = `k-${Math.random().toString(36).slice(2)}`;
