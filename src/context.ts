@@ -2,20 +2,12 @@
  * The per-request GraphQL context (DESIGN §2): credential, request id, per-request loaders, the
  * warnings collector rendered into `extensions.warnings`, config and caches.
  */
-import { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
 import { BffError, BffErrorCode } from './errors/index.js';
+import type { BffWarning } from './errors/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
-
-export interface Warning {
-  code: string;
-  message: string;
-  field?: string;
-  /** DEPRECATED_FILTER: the field to use instead. */
-  replacement?: string;
-}
 
 export interface BffContext {
   requestId: string;
@@ -27,7 +19,7 @@ export interface BffContext {
   /** Created per request (src/loaders), on first use. */
   loaders: Loaders;
   /** Rendered into the response's extensions.warnings. */
-  warnings: Warning[];
+  warnings: BffWarning[];
   config: Readonly<Config>;
   /** The Idempotency-Key request header. */
   idempotencyKey: string | null;
@@ -44,17 +36,6 @@ export interface BffContext {
    * than stopping half-way with an outcome nobody will hear about.
    */
   detachClientSignal(): void;
-}
-
-/**
- * The reason given to upstream calls aborted because the HTTP client went away. Never reaches a
- * client (it has left); logs show its code.
- */
-export class ClientClosedRequestError extends GraphQLError {
-  constructor() {
-    super('The client closed the request.', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
-    this.name = 'ClientClosedRequestError';
-  }
 }
 
 export interface ContextInput {

@@ -10,7 +10,8 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
-import { ClientClosedRequestError, createContext, type BffContext } from '../context.js';
+import { createContext, type BffContext } from '../context.js';
+import { BffErrorCode, clientClosedRequest } from '../errors/index.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -46,7 +47,7 @@ function clientGone(res: Response): AbortSignal {
   // leak, so Node's default warning threshold of 10 listeners does not apply.
   setMaxListeners(0, controller.signal);
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new ClientClosedRequestError());
+    if (!res.writableFinished) controller.abort(clientClosedRequest());
   });
   return controller.signal;
 }
@@ -107,7 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (res.headersSent) return next(error);
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message = status === 413 ? `Request body larger than ${config.BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Unexpected error.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? BffErrorCode.BAD_REQUEST : BffErrorCode.INTERNAL_SERVER_ERROR } }] });
   };
   app.use(onError);
   return app;

@@ -109,13 +109,11 @@ export async function dispatchBatches<P>(
 }
 
 /**
- * True for an upstream error that says its mutation may or may not have been applied
- * (`extensions.outcomeUnknown`: the upstream client sets it on non-idempotent calls only).
+ * True for an upstream error that says its mutation may or may not have been applied (the
+ * error's `outcomeUnknown`: the upstream client sets it on non-idempotent calls only).
  */
 export function isOutcomeUnknown(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-  return extensions?.outcomeUnknown === true;
+  return isBffError(error) && error.outcomeUnknown;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ChangeExternalIdsArgs, IdListArgs, IdListKind, MutationKind, Mutat
 import type { Clock, Probe, StreamingVerifier, VerifyResult } from './verify.js';
 import type { ProbeDeps } from './probes.js';
 import type { RefItem, Validated } from './validate.js';
-import { assertNever } from '../errors/index.js';
+import { BffWarningCode, assertNever } from '../errors/index.js';
 import { listForMessage } from './lists.js';
 import { type Batch, toBatches } from './batch.js';
 import { type BatchAck, type DispatchReport, dispatchBatches, recheckUnknown } from './dispatch.js';
@@ -53,7 +53,7 @@ export async function runIdList(kind: IdListKind, args: IdListArgs, deps: Pipeli
   const skipped = new Set(result.skipped);
   if (skipped.size > 0) {
     warnings.push({
-      code: 'UNLABELED_ASSETS_IGNORED',
+      code: BffWarningCode.UNLABELED_ASSETS_IGNORED,
       field: args.assetIds ? 'assetIds' : 'externalIds',
       message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage(ids.filter((id) => skipped.has(id)))}.`,
     });

@@ -4,11 +4,11 @@
  * asset, what was applied, what was not and what may have been.
  */
 import type { DispatchReport } from './dispatch.js';
-import type { MutationOutcome, MutationWarning } from './types.js';
-import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
+import type { MutationOutcome } from './types.js';
+import { BffError, BffErrorCode, isBffError, withDetails, type BffWarning } from '../errors/index.js';
 
 /** The outcome of a mutation that had nothing to do (empty input, everything skipped). */
-export function emptyOutcome(projectId: string | null, warnings: MutationWarning[]): MutationOutcome {
+export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
   return { projectId, assetIds: [], batches: 0, verified: true, warnings };
 }
 
@@ -22,11 +22,10 @@ export function reportFailure(report: DispatchReport): BffError {
   if (report.applied.length === 0) {
     if (report.unknown.length > 0 && isBffError(cause)) {
       // Nothing confirmed, but the outcome of some batches is unknown: never claim "not applied".
-      const { code: _code, http: _http, ...details } = cause.extensions as Record<string, unknown>;
-      return new BffError(
-        cause.code,
+      return withDetails(
+        cause,
         `${cause.message} ${report.unknown.length} asset(s) may have been changed (outcome unknown, listed in unknownOutcomeAssetIds); retrying is safe: the operation is idempotent.`,
-        { ...details, unknownOutcomeAssetIds: report.unknown },
+        { unknownOutcomeAssetIds: report.unknown },
       );
     }
     return isBffError(cause) ? cause : new BffError(BffErrorCode.UPSTREAM_ERROR, 'The upstream API failed; nothing was changed.');

@@ -13,6 +13,7 @@ import type {
   MutationDeleteManyFromDatasetArgs,
   MutationUpdatePropertiesInAssetsArgs,
 } from '../__generated__/bff.js';
+import type { BffWarning } from '../errors/index.js';
 
 export type { MutationSettings } from '../config.js';
 
@@ -26,13 +27,6 @@ export type { AssetInput };
 
 /** How the client named one asset. */
 export type AssetRef = { kind: 'id'; id: string } | { kind: 'externalId'; externalId: string };
-
-/** A non-fatal remark returned in `AssetMutationResult.warnings` (and the response extensions). */
-export interface MutationWarning {
-  code: string;
-  message: string;
-  field?: string | null;
-}
 
 /** The six public mutations (DESIGN §3), used as a tag everywhere. */
 export type MutationKind =
@@ -57,7 +51,7 @@ export interface MutationOutcome {
   /** Upstream mutation batches sent (resends of an unknown-outcome batch not counted). */
   batches: number;
   verified: boolean;
-  warnings: MutationWarning[];
+  warnings: BffWarning[];
 }
 
 /** The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from. */

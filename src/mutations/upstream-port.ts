@@ -3,8 +3,9 @@
  *
  * Every stage talks to Kili only through this interface, so stages are tested with in-memory
  * fakes; `createMutationUpstream(ctx)` (upstream-adapter.ts) implements it with the BFF's upstream
- * client, the read model of src/upstream/ and the loaders. Methods reject with `BffError` (codes of src/errors); a mutation whose outcome is
- * unknown rejects with `extensions.outcomeUnknown === true`.
+ * client, the read model of src/upstream/ and the loaders. Methods reject with `BffError` (codes
+ * of src/errors); a mutation whose outcome is unknown rejects with a `BffError` whose
+ * `outcomeUnknown` is true.
  */
 import type { AppendManyAssetsData, AssetData, AssetWhere, InputType } from '../__generated__/kili-upstream.js';
 import type { UpstreamAsset } from '../upstream/assets.js';

@@ -3,15 +3,8 @@
  * `extensions.warnings`, each distinct warning once.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import type { BffContext, Warning } from '../context.js';
-
-export function dedupeWarnings(warnings: Warning[]): Warning[] {
-  const seen = new Set<string>();
-  return warnings.filter((w) => {
-    const key = `${w.code}\u0000${w.field ?? ''}\u0000${w.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-}
+import type { BffContext } from '../context.js';
+import { dedupeWarnings } from '../errors/index.js';
 
 export function bffPluginWarnings(): ApolloServerPlugin<BffContext> {
   // Stateless: one listener object for every request.

@@ -41,7 +41,7 @@ export interface UpstreamClient {
    * call waits for budget that frees up within its deadline, abortable by `signal`).
    * Rejects with BffError: UNAUTHENTICATED | FORBIDDEN | RATE_LIMITED | UPSTREAM_TIMEOUT |
    * UPSTREAM_UNAVAILABLE | UPSTREAM_ERROR. A non-idempotent mutation whose outcome is unknown
-   * (timeout, connection reset or 5xx after sending) fails with `extensions.outcomeUnknown = true`;
+   * (timeout, connection reset or 5xx after sending) fails with a `BffError` whose `outcomeUnknown` is true;
    * a GraphQL `errors` answer means "not applied".
    */
   execute<T = Record<string, unknown>>(credential: Credential, call: UpstreamCall, signal?: AbortSignal): Promise<T>;

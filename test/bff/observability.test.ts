@@ -2,8 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ClientClosedRequestError } from '../../src/context.js';
-import { BffError, BffErrorCode } from '../../src/errors/index.js';
+import { BffError, BffErrorCode, clientClosedRequest } from '../../src/errors/index.js';
 import { bffPluginObservability } from '../../src/plugins/observability.js';
 
 function capture() {
@@ -42,7 +41,7 @@ describe('masked error logging', () => {
     await encounter(logger, [
       new GraphQLError(bff.message, { originalError: bff }),
       new GraphQLError('Syntax Error: Unexpected Name "x".', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
-      new GraphQLError('The client closed the request.', { originalError: new ClientClosedRequestError(), path: ['countAssets'] }),
+      new GraphQLError('The client closed the request.', { originalError: clientClosedRequest(), path: ['countAssets'] }),
     ]);
     expect(lines).toHaveLength(0);
   });
