@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/__generated__/**', 'bench/results/**', '.data/**', 'public/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/__generated__/**', 'src/resolvers/__generated__/**', 'bench/results/**', '.data/**', 'public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

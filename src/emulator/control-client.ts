@@ -4,7 +4,7 @@
  * call with the admin key for reading state behind the BFF's back. Uses only `fetch`.
  */
 import type { Fault } from './faults.js';
-import type { LoggedRequest } from './requestLog.js';
+import type { LoggedRequest } from './request-log.js';
 import type { DemoSeed } from './types.js';
 
 export interface SeedOptions {

@@ -3,7 +3,7 @@
  * `Asset.__resolveReference` goes through the per-request by-id loader, so a gateway's `_entities`
  * request costs one upstream call per 100 representations.
  */
-import type { AssetResolvers, ProjectResolvers } from '../__generated__/bff.js';
+import type { AssetResolvers, ProjectResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import { assetSelection } from './projection.js';
 

@@ -4,7 +4,7 @@
  * `Idempotency-Key` replay, and runs its pipeline (src/mutations/).
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { MutationResolvers, AssetMutationResultResolvers } from '../__generated__/bff.js';
+import type { AssetMutationResultResolvers, MutationResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import type { UpstreamAsset } from '../upstream/assets.js';
 import type { AssetMutationResultParent, IdListArgs, IdListKind, MutationKind, MutationOutcome } from '../mutations/types.js';

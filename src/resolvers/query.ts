@@ -2,7 +2,8 @@
  * Internal. Resolvers of the public queries (DESIGN §3): thin — validate, translate filters,
  * then call the loaders or the paginated upstream read with the client's projection.
  */
-import type { AssetWhere, QueryResolvers } from '../__generated__/bff.js';
+import type { AssetWhere } from '../__generated__/bff.js';
+import type { QueryResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import { badUserInput } from '../errors/index.js';
 import { translateWhere, type TranslatedWhere } from '../filters/index.js';

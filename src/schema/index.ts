@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
-import type { MutationResolvers, Resolvers } from '../__generated__/bff.js';
+import type { MutationResolvers, Resolvers } from '../resolvers/__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import { BffErrorCode, isBffError } from '../errors/index.js';
 import { Asset, Project } from '../resolvers/asset.js';
