@@ -7,6 +7,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * - bff.ts: types of the public schema (a federation v2 subgraph).
  * - src/resolvers/__generated__/resolvers.ts: resolver signatures of the public schema, with the
  *   BFF's context and the parent values its resolvers receive.
+ * `npm run codegen` then runs scripts/client-sdl.ts, which writes schema/bff.client.graphql (the
+ * public API as a client sees it, without federation machinery; committed and checked fresh too).
  */
 const config: CodegenConfig = {
   overwrite: true,

@@ -16,6 +16,7 @@ import { Asset, Project } from '../resolvers/asset.js';
 import { AssetMutationResult, Mutation } from '../resolvers/mutation.js';
 import { Query } from '../resolvers/query.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 /**
  * The package root: the nearest directory holding package.json above this module, so the SDL is
@@ -71,7 +72,10 @@ function invalidatingMutations(mutations: MutationResolvers<BffContext>): Mutati
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema, built on first call and shared afterwards. */
+/**
+ * The executable schema, built on first call and shared afterwards; its directives use only the
+ * 2021 spec's locations (./spec2021.ts).
+ */
 export function buildBffSchema(): Promise<GraphQLSchema> {
   built ??= Promise.resolve().then(() => {
     const resolvers: Resolvers<BffContext> = {
@@ -83,7 +87,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       Mutation: invalidatingMutations(Mutation),
       AssetMutationResult,
     };
-    return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers }]);
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers }]));
   });
   return built;
 }
