@@ -30,12 +30,16 @@ export interface BffContext {
   warmUp?: boolean;
   /** Set when the response came from the response cache (logs). */
   responseCacheHit?: boolean;
-  /**
-   * Stops aborting this request's upstream calls when the client disconnects. Called for mutation
-   * operations: a write pipeline runs to completion (and stores its Idempotency-Key result) rather
-   * than stopping half-way with an outcome nobody will hear about.
-   */
-  detachClientSignal(): void;
+  /** The HTTP client of this request (src/plugins/client-disconnect); absent in-process. */
+  client?: ClientLink;
+}
+
+/** What the context needs of the HTTP client: a signal for upstream calls while attached. */
+export interface ClientLink {
+  /** Aborted when the client disconnects; undefined once detached. */
+  readonly signal: AbortSignal | undefined;
+  /** Stops aborting this request's upstream calls when the client disconnects. */
+  detach(): void;
 }
 
 export interface ContextInput {
@@ -45,21 +49,21 @@ export interface ContextInput {
   config: Readonly<Config>;
   cache: BffCache;
   idempotencyKey: string | null;
-  /** Aborted when the HTTP client disconnects before the response is sent. */
-  signal?: AbortSignal;
+  /** Its signal aborts this request's upstream calls when the HTTP client disconnects. */
+  client?: ClientLink;
   warmUp?: boolean;
 }
 
 /**
  * Builds a context. The upstream client given is wrapped to count this request's calls and to
- * abort them (and their retries) when the client disconnects (`input.signal`).
+ * abort them (and their retries) when the client disconnects (`input.client`).
  */
 export function createContext(input: ContextInput): BffContext {
   const upstreamCalls = { count: 0 };
-  let clientSignal = input.signal;
   const upstream: UpstreamClient = {
     execute: (credential, call, signal) => {
       upstreamCalls.count++;
+      const clientSignal = input.client?.signal;
       const combined = !clientSignal ? signal : !signal ? clientSignal : AbortSignal.any([signal, clientSignal]);
       return input.upstream.execute(credential, call, combined);
     },
@@ -89,8 +93,6 @@ export function createContext(input: ContextInput): BffContext {
     cache: input.cache,
     upstreamCalls,
     warmUp: input.warmUp,
-    detachClientSignal: () => {
-      clientSignal = undefined;
-    },
+    client: input.client,
   };
 }

@@ -6,6 +6,7 @@
 export { BffError, BffErrorCode, badUserInput, clientClosedRequest, isBffError, withDetails } from './bff-error.js';
 export type { BffErrorDetails, BffErrorDetailsByCode, BffErrorOptions } from './bff-error.js';
 export { BffWarningCode, dedupeWarnings } from './warnings.js';
+export { formatError, maskedCause } from './format.js';
 export type { BffWarning } from './warnings.js';
 
 /** Exhaustiveness guard for tagged unions. */

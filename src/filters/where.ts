@@ -8,7 +8,8 @@ import type { AssetWhere } from '../__generated__/bff.js';
 import type { AssetWhere as UpstreamAssetWhere, IssueWhere, LabelWhere } from '../__generated__/kili-upstream.js';
 import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
 import { checkCategorySearch } from './category-search.js';
-import { checkMetadataWhere, dateInputTime, isDateInput } from './values.js';
+import { dateInputTime, isDateInput } from '../plugins/date-time-input/index.js';
+import { checkMetadataWhere } from './metadata.js';
 
 export interface TranslatedWhere {
   where: UpstreamAssetWhere;

@@ -13,7 +13,9 @@
  */
 import type { MutationSettings } from './types.js';
 import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
-import { sleep } from '../upstream/sleep.js';
+import { systemClock, type Clock } from '../upstream/sleep.js';
+
+export { systemClock, type Clock };
 
 /** What one probe learnt about the ids it was given (every id in exactly one list). */
 export interface ProbeResult {
@@ -24,18 +26,6 @@ export interface ProbeResult {
 }
 
 export type Probe = (ids: string[]) => Promise<ProbeResult>;
-
-/** Time source, injectable so tests need no real waiting. */
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep,
-};
 
 export interface VerifyResult {
   confirmed: string[];

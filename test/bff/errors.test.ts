@@ -5,7 +5,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { BffError, BffErrorCode, badUserInput, clientClosedRequest, withDetails } from '../../src/errors/index.js';
-import { formatError } from '../../src/http/formatError.js';
+import { formatError } from '../../src/errors/index.js';
 import { batchMayHaveBeenApplied, isOutcomeUnknown } from '../../src/mutations/dispatch.js';
 
 /** What a client sees of `error` thrown by a resolver of `path`. */

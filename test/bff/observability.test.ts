@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BffError, BffErrorCode, clientClosedRequest } from '../../src/errors/index.js';
-import { bffPluginObservability } from '../../src/plugins/observability.js';
+import { useObservability } from '../../src/plugins/observability/index.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -12,7 +12,7 @@ function capture() {
 }
 
 async function encounter(logger: ReturnType<typeof capture>['logger'], errors: GraphQLError[]) {
-  const plugin = bffPluginObservability(logger);
+  const plugin = useObservability(logger).apollo![0]!;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const hooks = (await plugin.requestDidStart!({} as any))!;
   const contextValue = { requestId: 'req-42', credential: { scheme: 'x-api-key', value: 'secret-key-1', hash: 'h' } };

@@ -1,18 +1,19 @@
 /**
- * Apollo `formatError` (DESIGN §3 "Errors"): errors raised on purpose keep their code and details;
- * GraphQL request errors (syntax, validation, variables) keep Apollo's codes; everything else is
+ * Apollo `formatError` (DESIGN §3 "Errors"), what clients see of every error: errors raised on
+ * purpose keep their code and details; GraphQL request errors (syntax, validation, variables) keep
+ * Apollo's codes, or the code a pipeline feature gave them (e.g. BAD_USER_INPUT naming the field
+ * of a rejected DateTime value, src/plugins/date-time-input); everything else is
  * masked as INTERNAL_SERVER_ERROR with no message, stack or upstream text. Never throws. The
  * observability plugin logs the original of each masked error (`maskedCause`) with the request id.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { BffErrorCode, isBffError, type BffError } from '../errors/index.js';
-import { DateInputError } from '../schema/scalars.js';
+import { BffErrorCode, isBffError, type BffError } from './bff-error.js';
 
 const REQUEST_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
+  BffErrorCode.BAD_USER_INPUT,
   BffErrorCode.BAD_REQUEST,
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
@@ -65,11 +66,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const unwrapped = unwrapResolverError(error);
     if (isBffError(unwrapped)) return { ...base, message: unwrapped.message, extensions: shownExtensions(unwrapped) };
     if (isBffError(cause)) return { ...base, message: cause.message, extensions: shownExtensions(cause) };
-    if (cause instanceof DateInputError) {
-      const fromVariable = /got invalid value .*? at "([^"]+)"/.exec(formatted.message)?.[1] ?? /^Variable "\$([^"]+)"/.exec(formatted.message)?.[1];
-      const field = (formatted.extensions?.field as string | undefined) ?? fromVariable;
-      return { ...base, extensions: { code: BffErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } };
-    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { ...base, extensions: withoutStack(formatted.extensions) };
     return { message: MASKED_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: BffErrorCode.INTERNAL_SERVER_ERROR } };
