@@ -6,7 +6,6 @@ import type { AppendManyAssetsData, AssetData, AssetWhere, InputType, MutationUp
 import { loadConfig, type MutationSettings } from '../../src/config.js';
 import { BffError, BffErrorCode } from '../../src/errors/index.js';
 import { parseAsset } from '../../src/upstream/assets.js';
-import type { Clock } from '../../src/mutations/verify.js';
 
 /** An asset as the upstream stores it: JSON fields are strings (the port parses them on read). */
 export interface FakeAsset extends UpstreamAsset {
@@ -158,20 +157,6 @@ export class FakeUpstream implements MutationUpstream {
     this.enter('projectInputType', [projectId]);
     return this.inputType;
   }
-}
-
-/** A clock that never waits: `sleep` advances virtual time. */
-export function fakeClock(): Clock & { slept: number[] } {
-  let t = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
 }
 
 /** The settings `loadConfig` builds by default, no wait between upload attempts, then `overrides`. */
