@@ -13,6 +13,11 @@ export interface Config {
   HOST: string;
   /** Upstream Kili GraphQL endpoint. null = no upstream configured (main.ts starts the emulator). */
   KILI_API_URL: string | null;
+  /**
+   * API key the start-up upstream contract check introspects the upstream with (src/upstream/contract.ts);
+   * null = no check (`/readyz` says `unchecked`). main.ts uses the embedded emulator's key. @default null
+   */
+  UPSTREAM_CONTRACT_KEY: string | null;
   /** `redis://…` shares APQ, response and idempotency caches between replicas; null = in memory. */
   CACHE_URL: string | null;
   /** Largest `first` accepted by `assets`. @default 10000 */
@@ -174,6 +179,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     PORT: int(env, 'PORT', 4000, 0, 65535),
     HOST: raw(env, 'HOST') ?? '0.0.0.0',
     KILI_API_URL: url(env, 'KILI_API_URL', ['http:', 'https:']),
+    UPSTREAM_CONTRACT_KEY: raw(env, 'UPSTREAM_CONTRACT_KEY') ?? null,
     CACHE_URL: url(env, 'CACHE_URL', ['redis:', 'rediss:', 'memory:']),
     MAX_PAGE_SIZE: int(env, 'MAX_PAGE_SIZE', 10_000, 1),
     QUERY_BATCH_SIZE: int(env, 'QUERY_BATCH_SIZE', 100, 1, 500),

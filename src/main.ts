@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       log: () => {},
     }).catch(() => startEmulator({ port: 0, db: './.data/emulator.sqlite', seed: 'demo', log: () => {} }));
     closeEmulator = () => emulator.close();
-    config = Object.freeze({ ...config, KILI_API_URL: emulator.url });
+    config = Object.freeze({ ...config, KILI_API_URL: emulator.url, UPSTREAM_CONTRACT_KEY: config.UPSTREAM_CONTRACT_KEY ?? emulator.apiKey });
     graphiql = {
       defaultHeaders: { Authorization: `X-API-Key: ${emulator.apiKey}` },
       defaultQuery: emulator.demo ? exampleQuery(emulator.demo.projects.text.id) : undefined,

@@ -21,6 +21,8 @@ import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
+import { createUpstreamContract } from './upstream/contract.js';
+import { hashCredential } from './upstream/credential.js';
 import { createRateLimiter } from './upstream/rate-limit.js';
 
 export interface BffServerDeps {
@@ -95,7 +97,15 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
 
   const upstreamUrl = config.KILI_API_URL;
   const warmUpToken = randomUUID();
+  // Validates every upstream document against the upstream's schema (reported by /readyz).
+  const contractKey = config.UPSTREAM_CONTRACT_KEY;
+  const contract = createUpstreamContract(
+    upstream,
+    contractKey ? { scheme: 'x-api-key', value: contractKey, hash: hashCredential(config.HASH_SECRET, contractKey) } : null,
+    logger,
+  );
   const app = createApp({
+    contract,
     warmUpToken,
     config,
     apollo,

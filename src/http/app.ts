@@ -15,6 +15,7 @@ import { watchClient } from '../plugins/client-disconnect/index.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { UpstreamContract } from '../upstream/contract.js';
 import { graphiqlRouter } from './graphiql.js';
 
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   cache: BffCache;
   /** Resolves true when the upstream answers HTTP at all. */
   isUpstreamReachable: () => Promise<boolean>;
+  /** The upstream contract check, reported by /readyz (which retries a check that could not run). */
+  contract?: UpstreamContract;
   graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
   /** Requests carrying `x-bff-warm-up: <token>` are the start-up warm-up (not logged or measured). */
   warmUpToken?: string;
@@ -54,7 +57,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', async (_req, res) => {
     const ok = await deps.isUpstreamReachable().catch(() => false);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'upstream unreachable' });
+    const contract = deps.contract?.status(true);
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ready' : 'upstream unreachable',
+      ...(contract ? { upstream_contract: contract.state } : {}),
+      ...(contract?.state === 'drift' ? { upstream_contract_failures: contract.failing } : {}),
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
