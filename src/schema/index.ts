@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { MutationResolver, MutationWrapper } from '../plugins/plugin.js';
 import { DateTimeScalar } from '../plugins/date-time-input/index.js';
@@ -50,6 +50,9 @@ export function bffSchemaVersion(): string {
 }
 
 type ResolverMap = Record<string, Record<string, unknown>>;
+/** The `resolvers` of one schema module, as `buildSubgraphSchema` declares it. */
+type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
+type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
 
 let built: { wrappers: readonly MutationWrapper[]; schema: Promise<GraphQLSchema> } | undefined;
 
@@ -73,7 +76,7 @@ export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promi
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, wrap(fn as MutationResolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as GraphQLResolverMap<unknown> }]));
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as SubgraphResolvers }]));
   });
   built = { wrappers: [...wrappers], schema };
   return schema;
