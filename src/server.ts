@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { request } from 'undici';
-import { apolloCache, createCache, type BffCache } from './cache/index.js';
+import { apolloCache, createCache, documentCache, type BffCache } from './cache/index.js';
 import { formatError } from './errors/index.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
@@ -47,7 +47,7 @@ export interface BffServer {
 
 export async function createBffServer(config: Readonly<Config>, deps: BffServerDeps = {}): Promise<BffServer> {
   const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
-  const cache = deps.cache ?? (await createCache(config.CACHE_URL));
+  const cache = deps.cache ?? (await createCache(config.CACHE_URL, { responseMaxBytes: config.RESPONSE_CACHE_MAX_BYTES, apqMaxBytes: config.APQ_CACHE_MAX_BYTES }));
   let upstream = deps.upstream;
   let closeUpstream = async () => {};
   let warmUpstream = async () => {};
@@ -85,7 +85,8 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
     // stop barrier on success), so shutdown would hang.
     stopOnTerminationSignals: false,
-    persistedQueries: { cache: apolloCache(cache.apq) },
+    persistedQueries: { cache: apolloCache(cache.apq), ttl: config.APQ_TTL_SECONDS },
+    documentStore: documentCache(config.DOCUMENT_CACHE_MAX_BYTES),
     plugins: pipeline.plugins,
     validationRules: pipeline.validationRules,
     formatError,
