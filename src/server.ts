@@ -14,9 +14,11 @@ import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { startMetricsListener } from './http/metrics.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
+import { createAuthFailureGuard } from './plugins/auth-failures/index.js';
 import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
@@ -40,6 +42,8 @@ export interface BffServer {
   /** e.g. 'http://127.0.0.1:4000' */
   origin: string;
   port: number;
+  /** Port of the separate /metrics listener when METRICS_PORT is set, else null (/metrics is on `port`). */
+  metricsPort: number | null;
   httpServer: Server;
   /** Stops accepting connections, lets in-flight requests finish (up to SHUTDOWN_GRACE_MS), releases pools and caches. */
   close(): Promise<void>;
@@ -98,6 +102,11 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   const warmUpToken = randomUUID();
   const app = createApp({
     warmUpToken,
+    authFailures: createAuthFailureGuard({
+      failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      negativeTtlMs: config.AUTH_NEGATIVE_TTL_MS,
+      redisClient: cache.redisClient ?? undefined,
+    }),
     config,
     apollo,
     upstream,
@@ -122,6 +131,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     httpServer.listen(config.PORT, config.HOST, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  const metrics = config.METRICS_PORT === null ? null : await startMetricsListener(config.HOST, config.METRICS_PORT, config.METRICS_TOKEN);
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;
   // Before resolving: pay the first request's lazy costs now (see http/warmUp.ts) and open a
@@ -144,9 +154,10 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       } finally {
         clearTimeout(grace);
         await closeUpstream();
+        if (metrics) await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
         if (!deps.cache) await cache.close();
       }
     })());
 
-  return { url: `${origin}/graphql`, origin, port, httpServer, close };
+  return { url: `${origin}/graphql`, origin, port, metricsPort: metrics?.port ?? null, httpServer, close };
 }

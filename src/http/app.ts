@@ -11,16 +11,19 @@ import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
 import { createContext, type BffContext } from '../context.js';
 import { BffErrorCode } from '../errors/index.js';
+import type { AuthFailureGuard } from '../plugins/auth-failures/index.js';
 import { watchClient } from '../plugins/client-disconnect/index.js';
-import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { graphiqlRouter } from './graphiql.js';
+import { metricsHandler } from './metrics.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
   apollo: ApolloServer<BffContext>;
   upstream: UpstreamClient;
+  /** Wraps `upstream` per request: rejected keys and addresses that send them (src/plugins/auth-failures). */
+  authFailures: AuthFailureGuard;
   cache: BffCache;
   /** Resolves true when the upstream answers HTTP at all. */
   isUpstreamReachable: () => Promise<boolean>;
@@ -56,9 +59,8 @@ export function createApp(deps: AppDeps): express.Express {
     const ok = await deps.isUpstreamReachable().catch(() => false);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'upstream unreachable' });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  // On the API port unless it has its own listener (METRICS_PORT, see ./metrics.ts).
+  if (config.METRICS_PORT === null) app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
 
   if (config.CORS_ORIGINS.length > 0) {
     const origin = config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS;
@@ -78,7 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
         createContext({
           requestId: String(res.locals.requestId),
           credential: parseCredential(req.headers, config.HASH_SECRET),
-          upstream: deps.upstream,
+          upstream: deps.authFailures.guard(deps.upstream, req.ip ?? req.socket.remoteAddress ?? 'unknown'),
           config,
           cache: deps.cache,
           idempotencyKey: req.get('idempotency-key') ?? null,

@@ -157,3 +157,75 @@ describe('hostile HTTP and protocol inputs', () => {
     }
   });
 });
+
+describe('hostile keys: failed authentications', () => {
+  const FAILURES_PER_MINUTE = 3;
+  let bff: BffServer;
+  beforeAll(async () => {
+    const config = loadConfig({
+      PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', AUTH_FAILURES_PER_MINUTE: String(FAILURES_PER_MINUTE),
+    });
+    bff = await createBffServer(config, { skipWarmUp: true });
+  });
+  afterAll(() => bff.close());
+
+  const count = (key: string) =>
+    fetch(bff.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${key}` },
+      body: JSON.stringify({ query: `{ countAssets(projectId: "${stack.demo.projects.text.id}") }` }),
+    }).then(async (r) => ({ status: r.status, code: ((await r.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code }));
+
+  it('a rejected key is answered UNAUTHENTICATED again without asking the upstream (AUTH_NEGATIVE_TTL_MS)', async () => {
+    await stack.clearRequests();
+    expect(await count('made-up-key-1')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await stack.requests()).toHaveLength(1);
+    expect(await count('made-up-key-1')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await stack.requests()).toHaveLength(1);
+  });
+
+  it(`after ${FAILURES_PER_MINUTE} rejected keys in a minute (AUTH_FAILURES_PER_MINUTE), the address gets RATE_LIMITED with no upstream call, and 500 more keys hold no memory`, async () => {
+    // made-up-key-1 above was the first rejection of this address.
+    await stack.clearRequests();
+    expect(await count('made-up-key-2')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await count('made-up-key-3')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await stack.requests()).toHaveLength(2);
+    await stack.clearRequests();
+    const before = await heapAfterGc();
+    for (let i = 0; i < 500; i++) expect(await count(`made-up-key-flood-${i}`)).toEqual({ status: 200, code: 'RATE_LIMITED' });
+    expect((await heapAfterGc()) - before).toBeLessThan(4 * MiB);
+    expect(await stack.requests()).toEqual([]);
+  });
+});
+
+describe('/metrics is not public when METRICS_PORT / METRICS_TOKEN are set', () => {
+  it('METRICS_PORT moves /metrics off the API port; METRICS_TOKEN requires Authorization: Bearer', async () => {
+    const config = loadConfig({
+      PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', METRICS_PORT: '0', METRICS_TOKEN: 'metrics-secret',
+    });
+    const bff = await createBffServer(config, { skipWarmUp: true });
+    try {
+      expect((await fetch(`${bff.origin}/metrics`)).status).toBe(404);
+      const metrics = `http://127.0.0.1:${bff.metricsPort}/metrics`;
+      expect((await fetch(metrics)).status).toBe(401);
+      expect((await fetch(metrics, { headers: { authorization: 'Bearer wrong-secret!' } })).status).toBe(401);
+      const ok = await fetch(metrics, { headers: { authorization: 'Bearer metrics-secret' } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain('# TYPE bff_graphql_request_duration_seconds histogram');
+    } finally {
+      await bff.close();
+    }
+  });
+
+  it('without METRICS_PORT, METRICS_TOKEN guards /metrics on the API port', async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', METRICS_TOKEN: 'metrics-secret' });
+    const bff = await createBffServer(config, { skipWarmUp: true });
+    try {
+      expect(bff.metricsPort).toBeNull();
+      expect((await fetch(`${bff.origin}/metrics`)).status).toBe(401);
+      expect((await fetch(`${bff.origin}/metrics`, { headers: { authorization: 'Bearer metrics-secret' } })).status).toBe(200);
+    } finally {
+      await bff.close();
+    }
+  });
+});
