@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { listen } from './http/listen.js';
 import { startMetricsListener } from './http/metrics.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { createLogger, type Logger } from './log.js';
@@ -84,6 +85,9 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The token bound is graphql-js's own: a document over MAX_TOKENS is a syntax error
+    // (400 GRAPHQL_PARSE_FAILED) found while parsing, before anything else reads it.
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
     // main.ts handles SIGTERM/SIGINT. Apollo's own handler would call stop() concurrently with
     // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
@@ -108,6 +112,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       redisClient: cache.redisClient ?? undefined,
     }),
     config,
+    logger,
     apollo,
     upstream,
     cache,
@@ -126,12 +131,26 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   });
   httpServer.on('request', app);
   httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await listen(httpServer, config.PORT, config.HOST);
+  } catch (error) {
+    await apollo.stop();
+    await closeUpstream();
+    if (!deps.cache) await cache.close();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
-  const metrics = config.METRICS_PORT === null ? null : await startMetricsListener(config.HOST, config.METRICS_PORT, config.METRICS_TOKEN);
+  let metrics: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
+  if (config.METRICS_PORT !== null) {
+    try {
+      metrics = await startMetricsListener(config.HOST, config.METRICS_PORT, config.METRICS_TOKEN);
+    } catch (error) {
+      await apollo.stop();
+      await closeUpstream();
+      if (!deps.cache) await cache.close();
+      throw new TypeError(`Config METRICS_PORT ${config.METRICS_PORT} cannot be opened on ${config.HOST} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    }
+  }
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;
   // Before resolving: pay the first request's lazy costs now (see http/warmUp.ts) and open a

@@ -1,9 +1,9 @@
 /**
- * Operation limits, one feature (graphql-armor): depth, aliases, cost, tokens and directives per
- * operation (MAX_DEPTH, MAX_ALIASES, MAX_COST, MAX_TOKENS), rejected while the document is
- * validated with GRAPHQL_VALIDATION_FAILED, before anything runs; introspection, which armor's
- * depth and cost limits leave out, is bounded by its own rule (./introspection.ts). Field
- * suggestions ("Did you mean …?") are hidden when introspection is off: they would reveal the schema.
+ * Operation limits, one feature (graphql-armor): depth, aliases, cost and directives per
+ * operation (MAX_DEPTH, MAX_ALIASES, MAX_COST; MAX_TOKENS is the parser's own bound), rejected while
+ * the document is validated with GRAPHQL_VALIDATION_FAILED, before anything runs; introspection,
+ * which armor's depth and cost limits leave out, is bounded by its own rule (./introspection.ts).
+ * Field suggestions ("Did you mean …?") are hidden when introspection is off: they would reveal the schema.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -14,14 +14,16 @@ import { IntrospectionLimitRule } from './introspection.js';
 
 export { MAX_SCHEMA_FIELDS, MAX_TYPE_FIELDS } from './introspection.js';
 
-export type LimitsOptions = Pick<Config, 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_COST' | 'MAX_TOKENS' | 'INTROSPECTION'>;
+export type LimitsOptions = Pick<Config, 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_COST' | 'INTROSPECTION'>;
 
 export function useLimits(config: LimitsOptions): BffPlugin {
   const armor = new ApolloArmor({
     maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
     maxAliases: { n: config.MAX_ALIASES },
     costLimit: { maxCost: config.MAX_COST, ignoreIntrospection: true },
-    maxTokens: { n: config.MAX_TOKENS },
+    // Tokens are counted by graphql-js's parser (server.ts `parseOptions.maxTokens`): armor's
+    // token plugin re-parses every document and turns syntax errors into 500s.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: !config.INTROSPECTION },
   }).protect();
