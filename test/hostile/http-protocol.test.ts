@@ -156,6 +156,26 @@ describe('hostile HTTP and protocol inputs', () => {
       await bff.close();
     }
   });
+
+  it('protocol mistakes are logged at info with their code, never as unexpected errors with stacks', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url });
+    const bff: BffServer = await createBffServer(config, { logger, skipWarmUp: true });
+    const send = (body: unknown) => fetch(bff.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
+    try {
+      expect(await send({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } })).toBe(400);
+      expect(await send({ query: '{ __typename }', extensions: { persistedQuery: { version: 3, sha256Hash: sha256('{ __typename }') } } })).toBe(400);
+      expect(await send({ query: 'subscription { __typename }' })).toBe(400);
+      expect(lines.map((l) => [l.level, l.msg, l.errors])).toEqual([
+        [30, 'graphql request', ['BAD_REQUEST']],
+        [30, 'graphql request', ['PERSISTED_QUERY_NOT_SUPPORTED']],
+        [30, 'graphql request', ['BAD_REQUEST']],
+      ]);
+    } finally {
+      await bff.close();
+    }
+  });
 });
 
 describe('hostile keys: failed authentications', () => {
