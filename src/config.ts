@@ -61,6 +61,11 @@ export interface Config {
   METRICS_PORT: number | null;
   /** When set, /metrics requires `Authorization: Bearer <token>`. @default null */
   METRICS_TOKEN: string | null;
+  /**
+   * Proxies in front of the BFF whose `X-Forwarded-For` is believed for the client address
+   * (express's `trust proxy`): false, a number of hops, or addresses/subnets. @default false
+   */
+  TRUST_PROXY: boolean | number | string[];
   /** Allowed browser origins (`scheme://host[:port]`); empty = same origin only, ['*'] = any. @default [] */
   CORS_ORIGINS: string[];
   /** Request headers allowed to those origins on top of http/cors.ts's defaults (lower-cased). @default [] */
@@ -179,6 +184,17 @@ function headerNames(env: Env, key: string): string[] {
   return names.map((name) => name.toLowerCase());
 }
 
+function trustProxy(env: Env): boolean | number | string[] {
+  const value = raw(env, 'TRUST_PROXY');
+  if (value === undefined || ['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) return int(env, 'TRUST_PROXY', 0, 1, 32);
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!entries.every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e) || ['loopback', 'linklocal', 'uniquelocal'].includes(e))) {
+    throw new TypeError(`Config TRUST_PROXY must be false, a number of proxy hops, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal), got ${JSON.stringify(value)}`);
+  }
+  return entries;
+}
+
 function randomSecret(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
@@ -216,6 +232,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     AUTH_NEGATIVE_TTL_MS: int(env, 'AUTH_NEGATIVE_TTL_MS', 10_000, 0, 3_600_000),
     METRICS_PORT: raw(env, 'METRICS_PORT') === undefined ? null : int(env, 'METRICS_PORT', 0, 0, 65535),
     METRICS_TOKEN: raw(env, 'METRICS_TOKEN') ?? null,
+    TRUST_PROXY: trustProxy(env),
     CORS_ORIGINS: corsOrigins(env),
     CORS_ALLOW_HEADERS: headerNames(env, 'CORS_ALLOW_HEADERS'),
     INTROSPECTION: bool(env, 'INTROSPECTION', true),

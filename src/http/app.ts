@@ -46,6 +46,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // The client address (req.ip) that rejected keys are counted against: the socket's, or the one
+  // X-Forwarded-For gives when it comes from a trusted proxy (TRUST_PROXY).
+  app.set('trust proxy', config.TRUST_PROXY);
   app.set('etag', false);
 
   app.use((req, res, next) => {

@@ -218,6 +218,34 @@ describe('hostile keys: failed authentications', () => {
   });
 });
 
+describe('the client address behind a proxy (TRUST_PROXY)', () => {
+  const attempt = (bff: BffServer, key: string, forwardedFor: string) =>
+    fetch(bff.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${key}`, 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ query: `{ countAssets(projectId: "${stack.demo.projects.text.id}") }` }),
+    }).then(async (r) => ((await r.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code);
+
+  it.each([
+    ['loopback', ['UNAUTHENTICATED', 'RATE_LIMITED', 'UNAUTHENTICATED']],
+    ['false', ['UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']],
+  ])('TRUST_PROXY=%s: rejected keys are counted per forwarded address only from a trusted proxy', async (trustProxy, codes) => {
+    const config = loadConfig({
+      PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', AUTH_FAILURES_PER_MINUTE: '1', TRUST_PROXY: trustProxy,
+    });
+    const bff = await createBffServer(config, { skipWarmUp: true });
+    try {
+      expect([
+        await attempt(bff, `proxy-${trustProxy}-1`, '203.0.113.1'),
+        await attempt(bff, `proxy-${trustProxy}-2`, '203.0.113.1'),
+        await attempt(bff, `proxy-${trustProxy}-3`, '203.0.113.2'),
+      ]).toEqual(codes);
+    } finally {
+      await bff.close();
+    }
+  });
+});
+
 describe('/metrics is not public when METRICS_PORT / METRICS_TOKEN are set', () => {
   it('METRICS_PORT moves /metrics off the API port; METRICS_TOKEN requires Authorization: Bearer', async () => {
     const config = loadConfig({
