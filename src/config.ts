@@ -13,6 +13,11 @@ export interface Config {
   HOST: string;
   /** Upstream Kili GraphQL endpoint. null = no upstream configured (main.ts starts the emulator). */
   KILI_API_URL: string | null;
+  /**
+   * API key the start-up upstream contract check introspects the upstream with (src/upstream/contract.ts);
+   * null = no check (`/readyz` says `unchecked`). main.ts uses the embedded emulator's key. @default null
+   */
+  UPSTREAM_CONTRACT_KEY: string | null;
   /** `redis://…` shares APQ, response and idempotency caches between replicas; null = in memory. */
   CACHE_URL: string | null;
   /** Largest `first` accepted by `assets`. @default 10000 */
@@ -43,6 +48,29 @@ export interface Config {
   VERIFY_BACKOFF_MAX_MS: number;
   /** Response cache TTL, ms (at most one day); 0 disables it. @default 0 (off: see the README) */
   RESPONSE_CACHE_TTL_MS: number;
+  /** Bytes of serialized responses the in-memory response cache holds (least recently used dropped first). @default 67108864 (64 MiB) */
+  RESPONSE_CACHE_MAX_BYTES: number;
+  /** Bytes of parsed documents kept to skip parsing and validating them again (least recently used dropped first). @default 33554432 (32 MiB) */
+  DOCUMENT_CACHE_MAX_BYTES: number;
+  /** Lifetime of an automatic persisted query, seconds. @default 86400 (one day) */
+  APQ_TTL_SECONDS: number;
+  /** Largest document registered as a persisted query, bytes (larger ones run but are not stored). @default 65536 */
+  APQ_MAX_DOCUMENT_BYTES: number;
+  /** Bytes of documents the in-memory persisted-query store holds (least recently used dropped first). @default 16777216 (16 MiB) */
+  APQ_CACHE_MAX_BYTES: number;
+  /** Failed authentications (the upstream rejects the key) per client address per minute before RATE_LIMITED. @default 30 */
+  AUTH_FAILURES_PER_MINUTE: number;
+  /** How long a key the upstream rejected is answered UNAUTHENTICATED without asking it again, ms. @default 10000 */
+  AUTH_NEGATIVE_TTL_MS: number;
+  /** Port of a separate listener for /metrics (then not served on PORT); null = /metrics on PORT. @default null */
+  METRICS_PORT: number | null;
+  /** When set, /metrics requires `Authorization: Bearer <token>`. @default null */
+  METRICS_TOKEN: string | null;
+  /**
+   * Proxies in front of the BFF whose `X-Forwarded-For` is believed for the client address
+   * (express's `trust proxy`): false, a number of hops, or addresses/subnets. @default false
+   */
+  TRUST_PROXY: boolean | number | string[];
   /** Allowed browser origins (`scheme://host[:port]`); empty = same origin only, ['*'] = any. @default [] */
   CORS_ORIGINS: string[];
   /** Request headers allowed to those origins on top of http/cors.ts's defaults (lower-cased). @default [] */
@@ -199,6 +227,17 @@ function headerNames(env: Env, key: string): string[] {
   return names.map((name) => name.toLowerCase());
 }
 
+function trustProxy(env: Env): boolean | number | string[] {
+  const value = raw(env, 'TRUST_PROXY');
+  if (value === undefined || ['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) return int(env, 'TRUST_PROXY', 0, 1, 32);
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!entries.every((e) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(e) || ['loopback', 'linklocal', 'uniquelocal'].includes(e))) {
+    throw new TypeError(`Config TRUST_PROXY must be false, a number of proxy hops, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal), got ${JSON.stringify(value)}`);
+  }
+  return entries;
+}
+
 function randomSecret(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
@@ -212,6 +251,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     PORT: int(env, 'PORT', 4000, 0, 65535),
     HOST: raw(env, 'HOST') ?? '0.0.0.0',
     KILI_API_URL: url(env, 'KILI_API_URL', ['http:', 'https:']),
+    UPSTREAM_CONTRACT_KEY: raw(env, 'UPSTREAM_CONTRACT_KEY') ?? null,
     CACHE_URL: url(env, 'CACHE_URL', ['redis:', 'rediss:', 'memory:']),
     MAX_PAGE_SIZE: int(env, 'MAX_PAGE_SIZE', 10_000, 1),
     QUERY_BATCH_SIZE: int(env, 'QUERY_BATCH_SIZE', 100, 1, 500),
@@ -227,6 +267,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     VERIFY_BACKOFF_MIN_MS: int(env, 'VERIFY_BACKOFF_MIN_MS', 1000, 0),
     VERIFY_BACKOFF_MAX_MS: int(env, 'VERIFY_BACKOFF_MAX_MS', 8000, 0),
     RESPONSE_CACHE_TTL_MS: int(env, 'RESPONSE_CACHE_TTL_MS', 0, 0, 86_400_000),
+    RESPONSE_CACHE_MAX_BYTES: int(env, 'RESPONSE_CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
+    DOCUMENT_CACHE_MAX_BYTES: int(env, 'DOCUMENT_CACHE_MAX_BYTES', 32 * 1024 * 1024, 1024),
+    APQ_TTL_SECONDS: int(env, 'APQ_TTL_SECONDS', 86_400, 1),
+    APQ_MAX_DOCUMENT_BYTES: int(env, 'APQ_MAX_DOCUMENT_BYTES', 65_536, 1),
+    APQ_CACHE_MAX_BYTES: int(env, 'APQ_CACHE_MAX_BYTES', 16 * 1024 * 1024, 1024),
+    AUTH_FAILURES_PER_MINUTE: int(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1),
+    AUTH_NEGATIVE_TTL_MS: int(env, 'AUTH_NEGATIVE_TTL_MS', 10_000, 0, 3_600_000),
+    METRICS_PORT: raw(env, 'METRICS_PORT') === undefined ? null : int(env, 'METRICS_PORT', 0, 0, 65535),
+    METRICS_TOKEN: raw(env, 'METRICS_TOKEN') ?? null,
+    TRUST_PROXY: trustProxy(env),
     CORS_ORIGINS: corsOrigins(env),
     CORS_ALLOW_HEADERS: headerNames(env, 'CORS_ALLOW_HEADERS'),
     INTROSPECTION: bool(env, 'INTROSPECTION', true),

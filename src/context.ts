@@ -6,7 +6,6 @@ import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
 import { BffError, BffErrorCode } from './errors/index.js';
 import type { BffWarning } from './errors/index.js';
-import type { RequestTrace } from './http/requestLog.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
 
@@ -35,6 +34,14 @@ export interface BffContext {
   responseCacheHit?: boolean;
   /** The HTTP client of this request (src/plugins/client-disconnect); absent in-process. */
   client?: ClientLink;
+}
+
+/** Shared by the HTTP layer (http/requestLog.ts) and the observability plugin for one request. */
+export interface RequestTrace {
+  /** Set when the request entered Apollo's pipeline (the plugin logs it). */
+  inPipeline: boolean;
+  /** Set when the plugin has written the request's log line. */
+  logged?: boolean;
 }
 
 /** What the context needs of the HTTP client: a signal for upstream calls while attached. */

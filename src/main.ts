@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig } from './config.js';
+import { demoGraphiql } from './http/graphiql-demo.js';
 import { createLogger } from './log.js';
 import { createBffServer } from './server.js';
 
@@ -48,12 +49,11 @@ async function main(): Promise<void> {
       log: () => {},
     }).catch(() => startEmulator({ port: 0, db, seed: 'demo', log: () => {} }));
     closeEmulator = () => emulator.close();
-    config = Object.freeze({ ...config, KILI_API_URL: emulator.url });
-    graphiql = {
-      defaultHeaders: { Authorization: `X-API-Key: ${emulator.apiKey}` },
-      defaultQuery: emulator.demo ? exampleQuery(emulator.demo.projects.text.id) : undefined,
-    };
+    config = Object.freeze({ ...config, KILI_API_URL: emulator.url, UPSTREAM_CONTRACT_KEY: config.UPSTREAM_CONTRACT_KEY ?? emulator.apiKey });
+    const demo = demoGraphiql(config.HOST, emulator.apiKey, emulator.demo ? exampleQuery(emulator.demo.projects.text.id) : undefined);
+    graphiql = demo.graphiql;
     banner.push(`Kili emulator: ${emulator.url}`, `Demo API key: ${emulator.apiKey}`);
+    if (demo.notice) banner.push(demo.notice);
     if (emulator.demo) {
       banner.push(`Demo project (TEXT): ${emulator.demo.projects.text.id}`, `Demo project (IMAGE): ${emulator.demo.projects.image.id}`);
     }

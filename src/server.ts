@@ -8,20 +8,24 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { request } from 'undici';
-import { apolloCache, createCache, type BffCache } from './cache/index.js';
+import { apolloCache, createCache, documentCache, type BffCache } from './cache/index.js';
 import { formatError } from './errors/index.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
 import { listen } from './http/listen.js';
+import { startMetricsListener } from './http/metrics.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
+import { createAuthFailureGuard } from './plugins/auth-failures/index.js';
 import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
+import { createUpstreamContract } from './upstream/contract.js';
+import { hashCredential } from './upstream/credential.js';
 import { createRateLimiter } from './upstream/rate-limit.js';
 
 export interface BffServerDeps {
@@ -41,6 +45,8 @@ export interface BffServer {
   /** e.g. 'http://127.0.0.1:4000' */
   origin: string;
   port: number;
+  /** Port of the separate /metrics listener when METRICS_PORT is set, else null (/metrics is on `port`). */
+  metricsPort: number | null;
   httpServer: Server;
   /** Stops accepting connections, lets in-flight requests finish (up to SHUTDOWN_GRACE_MS), releases pools and caches. */
   close(): Promise<void>;
@@ -48,7 +54,7 @@ export interface BffServer {
 
 export async function createBffServer(config: Readonly<Config>, deps: BffServerDeps = {}): Promise<BffServer> {
   const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
-  const cache = deps.cache ?? (await createCache(config.CACHE_URL));
+  const cache = deps.cache ?? (await createCache(config.CACHE_URL, { responseMaxBytes: config.RESPONSE_CACHE_MAX_BYTES, apqMaxBytes: config.APQ_CACHE_MAX_BYTES }));
   let upstream = deps.upstream;
   let closeUpstream = async () => {};
   let warmUpstream = async () => {};
@@ -89,7 +95,8 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
     // stop barrier on success), so shutdown would hang.
     stopOnTerminationSignals: false,
-    persistedQueries: { cache: apolloCache(cache.apq) },
+    persistedQueries: { cache: apolloCache(cache.apq), ttl: config.APQ_TTL_SECONDS },
+    documentStore: documentCache(config.DOCUMENT_CACHE_MAX_BYTES),
     plugins: pipeline.plugins,
     validationRules: pipeline.validationRules,
     formatError,
@@ -99,8 +106,21 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
 
   const upstreamUrl = config.KILI_API_URL;
   const warmUpToken = randomUUID();
+  // Validates every upstream document against the upstream's schema (reported by /readyz).
+  const contractKey = config.UPSTREAM_CONTRACT_KEY;
+  const contract = createUpstreamContract(
+    upstream,
+    contractKey ? { scheme: 'x-api-key', value: contractKey, hash: hashCredential(config.HASH_SECRET, contractKey) } : null,
+    logger,
+  );
   const app = createApp({
+    contract,
     warmUpToken,
+    authFailures: createAuthFailureGuard({
+      failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      negativeTtlMs: config.AUTH_NEGATIVE_TTL_MS,
+      redisClient: cache.redisClient ?? undefined,
+    }),
     config,
     logger,
     apollo,
@@ -130,6 +150,17 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     throw error;
   }
   const { port } = httpServer.address() as AddressInfo;
+  let metrics: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
+  if (config.METRICS_PORT !== null) {
+    try {
+      metrics = await startMetricsListener(config.HOST, config.METRICS_PORT, config.METRICS_TOKEN);
+    } catch (error) {
+      await apollo.stop();
+      await closeUpstream();
+      if (!deps.cache) await cache.close();
+      throw new TypeError(`Config METRICS_PORT ${config.METRICS_PORT} cannot be opened on ${config.HOST} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    }
+  }
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;
   // Before resolving: pay the first request's lazy costs now (see http/warmUp.ts) and open a
@@ -152,9 +183,10 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       } finally {
         clearTimeout(grace);
         await closeUpstream();
+        if (metrics) await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
         if (!deps.cache) await cache.close();
       }
     })());
 
-  return { url: `${origin}/graphql`, origin, port, httpServer, close };
+  return { url: `${origin}/graphql`, origin, port, metricsPort: metrics?.port ?? null, httpServer, close };
 }

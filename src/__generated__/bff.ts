@@ -93,8 +93,10 @@ export type AssetMutationResult = {
   assets: Array<Asset>;
   /** Number of upstream batches sent (100 assets per batch). */
   batches: Scalars['Int']['output'];
-  /** The project of the affected assets, when known. */
+  /** The project of the affected assets when they all belong to one (null when they span several: see `projectIds`). */
   projectId?: Maybe<Scalars['ID']['output']>;
+  /** Every project of the affected assets (one entry per project, in input order). */
+  projectIds: Array<Scalars['ID']['output']>;
   /** Whether every affected asset was read back in its expected state. */
   verified: Scalars['Boolean']['output'];
   /** Non-fatal notices (ignored inputs, skipped assets…). */

@@ -9,6 +9,8 @@
 import { Keyv } from 'keyv';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
+import { LruMap } from './lru.js';
 
 export type CacheNamespace = 'apq' | 'response' | 'idem';
 
@@ -26,7 +28,11 @@ export interface BffCache {
   readonly apq: NamespaceCache;
   readonly response: NamespaceCache;
   readonly idem: NamespaceCache;
-  /** The response cache's generation tokens (never evicted in memory). */
+  /**
+   * The response cache's generation tokens. In memory at most MEMORY_GENERATION_TOKENS, the least
+   * recently used dropped first; dropping one clears the in-memory response store (an entry
+   * cached under a dropped token must never be served again).
+   */
   readonly responseGen: NamespaceCache;
   /** The Redis client (node-redis) when kind is 'redis', for other shared state (rate limits). */
   readonly redisClient: unknown;
@@ -61,30 +67,33 @@ function wrap(keyv: Keyv): NamespaceCache {
 
 const NAMESPACES: CacheNamespace[] = ['apq', 'response', 'idem'];
 
-/** In-memory response entries kept at most (oldest dropped first); Redis is bounded by its own policy. */
-export const MEMORY_RESPONSE_ENTRIES = 5_000;
+/** Generation tokens kept in memory (each under 200 bytes: scope names are hashed when long). */
+export const MEMORY_GENERATION_TOKENS = 10_000;
 
-/** A Map that drops its oldest entries beyond `max` (keyv memory store for the response cache). */
-class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: K, value: V): this {
-    if (this.has(key)) super.delete(key);
-    super.set(key, value);
-    while (this.size > this.max) super.delete(this.keys().next().value as K);
-    return this;
-  }
+/** Bounds of the in-memory stores (Redis entries are bounded by their TTLs and sizes). */
+export interface MemoryLimits {
+  /** Bytes of the `response` store. */
+  responseMaxBytes: number;
+  /** Bytes of the `apq` store. */
+  apqMaxBytes: number;
 }
 
+const DEFAULT_LIMITS: MemoryLimits = { responseMaxBytes: 64 * 1024 * 1024, apqMaxBytes: 16 * 1024 * 1024 };
+
 /** Creates the caches. `url`: null or `memory:` → in memory; `redis://…` → Redis (connects now, rejects if unreachable). */
-export async function createCache(url: string | null): Promise<BffCache> {
+export async function createCache(url: string | null, limits: MemoryLimits = DEFAULT_LIMITS): Promise<BffCache> {
   if (!url || !url.startsWith('redis')) {
-    const stores = Object.fromEntries(
-      NAMESPACES.map((ns) => [ns, wrap(new Keyv(ns === 'response' ? { namespace: ns, store: new BoundedMap(MEMORY_RESPONSE_ENTRIES) } : { namespace: ns }))]),
-    ) as Record<CacheNamespace, NamespaceCache>;
-    const responseGen = wrap(new Keyv({ namespace: 'response-gen' }));
-    return { kind: 'memory', ...stores, responseGen, redisClient: null, close: async () => {} };
+    const responseStore = new LruMap({ maxBytes: limits.responseMaxBytes });
+    const generationStore = new LruMap({ maxEntries: MEMORY_GENERATION_TOKENS, onEvict: () => responseStore.clear() });
+    return {
+      kind: 'memory',
+      apq: wrap(new Keyv({ namespace: 'apq', store: new LruMap({ maxBytes: limits.apqMaxBytes }) })),
+      response: wrap(new Keyv({ namespace: 'response', store: responseStore })),
+      idem: wrap(new Keyv({ namespace: 'idem' })),
+      responseGen: wrap(new Keyv({ namespace: 'response-gen', store: generationStore })),
+      redisClient: null,
+      close: async () => {},
+    };
   }
   const client = createClient({ url });
   client.on('error', () => {}); // reconnects on its own; failures surface as cache misses
@@ -101,6 +110,27 @@ export async function createCache(url: string | null): Promise<BffCache> {
     close: async () => {
       await client.close().catch(() => {});
     },
+  };
+}
+
+/**
+ * Apollo's store of parsed and validated documents, in memory, holding at most `maxBytes`
+ * (least recently used dropped first). A document counts as its AST's JSON (as Apollo's default
+ * store counts it) plus its source text, which the AST keeps: counting the AST alone, documents
+ * padded with comments would hold far more than the bound.
+ */
+export function documentCache(maxBytes: number): KeyValueCache<DocumentNode> {
+  const store = new LruMap({
+    maxBytes,
+    sizeOf: (value) => {
+      const document = value as DocumentNode;
+      return JSON.stringify(document).length + (document.loc?.source.body.length ?? 0);
+    },
+  });
+  return {
+    get: async (key) => store.get(key) as DocumentNode | undefined,
+    set: async (key, value) => void store.set(key, value),
+    delete: async (key) => store.delete(key),
   };
 }
 

@@ -6,8 +6,10 @@ import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 
 export const BffErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** The HTTP request itself is malformed (body, method, operation type), not its arguments. */
+  /** The HTTP request itself is malformed (body, method, operation type, APQ hash), not its arguments. */
   BAD_REQUEST: 'BAD_REQUEST',
+  /** A persisted-query version other than 1 (Apollo's code). */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   ASSET_NOT_FOUND: 'ASSET_NOT_FOUND',
@@ -60,6 +62,7 @@ export interface BffErrorDetailsByCode {
     conflictingExternalIds?: string[];
   };
   BAD_REQUEST: NoDetails;
+  PERSISTED_QUERY_NOT_SUPPORTED: NoDetails;
   UNAUTHENTICATED: UnknownOutcomeDetails;
   FORBIDDEN: UnknownOutcomeDetails;
   ASSET_NOT_FOUND: { missingIds: string[]; missingExternalIds: string[] };
@@ -101,6 +104,7 @@ type DetailsArgs<C extends BffErrorCode> = NoDetails extends BffErrorDetailsByCo
   : [details: BffErrorDetailsByCode[C], options?: BffErrorOptions];
 
 const HTTP_STATUS: Partial<Record<BffErrorCode, number>> = {
+  BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
 };
 

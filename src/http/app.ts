@@ -11,13 +11,15 @@ import type { Config } from '../config.js';
 import { createContext, type BffContext } from '../context.js';
 import { BffErrorCode } from '../errors/index.js';
 import { checkRequestShape } from '../limits/inputs.js';
+import type { AuthFailureGuard } from '../plugins/auth-failures/index.js';
 import { watchClient } from '../plugins/client-disconnect/index.js';
-import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { UpstreamContract } from '../upstream/contract.js';
 import type { Logger } from '../log.js';
 import { corsMiddleware } from './cors.js';
 import { graphiqlRouter } from './graphiql.js';
+import { metricsHandler } from './metrics.js';
 import { graphqlRequestLog, requestTraceOf } from './requestLog.js';
 
 export interface AppDeps {
@@ -25,9 +27,13 @@ export interface AppDeps {
   logger: Logger;
   apollo: ApolloServer<BffContext>;
   upstream: UpstreamClient;
+  /** Wraps `upstream` per request: rejected keys and addresses that send them (src/plugins/auth-failures). */
+  authFailures: AuthFailureGuard;
   cache: BffCache;
   /** Resolves true when the upstream answers HTTP at all. */
   isUpstreamReachable: () => Promise<boolean>;
+  /** The upstream contract check, reported by /readyz (which retries a check that could not run). */
+  contract?: UpstreamContract;
   graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
   /** Requests carrying `x-bff-warm-up: <token>` are the start-up warm-up (not logged or measured). */
   warmUpToken?: string;
@@ -44,6 +50,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // The client address (req.ip) that rejected keys are counted against: the socket's, or the one
+  // X-Forwarded-For gives when it comes from a trusted proxy (TRUST_PROXY).
+  app.set('trust proxy', config.TRUST_PROXY);
   app.set('etag', false);
 
   app.use((req, res, next) => {
@@ -58,11 +67,15 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', async (_req, res) => {
     const ok = await deps.isUpstreamReachable().catch(() => false);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'upstream unreachable' });
+    const contract = deps.contract?.status(true);
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ready' : 'upstream unreachable',
+      ...(contract ? { upstream_contract: contract.state } : {}),
+      ...(contract?.state === 'drift' ? { upstream_contract_failures: contract.failing } : {}),
+    });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  // On the API port unless it has its own listener (METRICS_PORT, see ./metrics.ts).
+  if (config.METRICS_PORT === null) app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
 
   const corsHandler = corsMiddleware(config);
   if (corsHandler) app.use('/graphql', corsHandler);
@@ -87,7 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
         createContext({
           requestId: String(res.locals.requestId),
           credential: parseCredential(req.headers, config.HASH_SECRET),
-          upstream: deps.upstream,
+          upstream: deps.authFailures.guard(deps.upstream, req.ip ?? req.socket.remoteAddress ?? 'unknown'),
           config,
           cache: deps.cache,
           idempotencyKey: req.get('idempotency-key') ?? null,

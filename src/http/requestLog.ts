@@ -6,16 +6,10 @@
  * request gets exactly one line and one sample.
  */
 import type { RequestHandler, Response } from 'express';
+import type { RequestTrace } from '../context.js';
 import type { Logger } from '../log.js';
 import { httpRequestDuration, upstreamCallsPerRequest } from '../metrics.js';
 
-/** Shared by the HTTP layer and the observability plugin for one request. */
-export interface RequestTrace {
-  /** Set when the request entered Apollo's pipeline (the plugin logs it). */
-  inPipeline: boolean;
-  /** Set when the plugin has written the request's log line. */
-  logged?: boolean;
-}
 
 /** Error codes of an error response body written by Apollo or the express error handler. */
 function codesOf(body: string): string[] | undefined {

@@ -63,14 +63,14 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
   let sent: number;
   if (verified) {
     const verifier = streamingVerifier(existsProbe({ upstream, settings, projectId }), settings, settings.countChunkSize, clock);
-    sent = (await dispatchVerified(batches, settings, send, verifier)).report.sent;
+    sent = (await dispatchVerified(batches, settings, send, verifier, { retry: 'append' })).report.sent;
   } else {
     const report = await dispatchBatches(batches, settings.concurrency, send);
-    if (report.failedBatch !== null) throw reportFailure(report);
+    if (report.failedBatch !== null) throw reportFailure(report, 'append');
     sent = report.sent;
     warnings.push(unverifiedWarning());
   }
-  return { projectId, assetIds: ids, batches: sent, verified, warnings };
+  return { projectId, projectIds: [projectId], assetIds: ids, batches: sent, verified, warnings };
 }
 
 /** The external ids that may exist (given, or derived from an Idempotency-Key) and do. */
@@ -110,7 +110,9 @@ export async function sendAppendBatch(
       try {
         found = new Set(await upstream.filterExistingAssets(projectId, pending.map((r) => r.externalId)));
       } catch {
-        throw new BatchFailure(error, stored);
+        // The check could not run: what this attempt sent may be stored, so its ids are unknown
+        // (never "not applied"); after a plain failure of a resend, the earlier attempt's are too.
+        throw new BatchFailure(error, stored, pending.map((r) => r.id));
       }
       stored.push(...pending.filter((r) => found.has(r.externalId)).map((r) => r.id));
       pending = pending.filter((r) => !found.has(r.externalId));

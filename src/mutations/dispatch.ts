@@ -20,17 +20,19 @@ export interface BatchAck {
 
 export type BatchOutcome =
   | { kind: 'applied'; ack: BatchAck }
-  | { kind: 'failed'; error: unknown; appliedIds: string[] }
+  | { kind: 'failed'; error: unknown; appliedIds: string[]; unknownIds: string[] }
   | { kind: 'notSent' };
 
 /**
- * Thrown by a batch sender when part of its batch is known to be applied (e.g. an append batch
- * whose resend failed after `filterExistingAssets` found some of its assets stored).
+ * Thrown by a batch sender that knows more than "the batch failed": the ids known to be applied
+ * (e.g. an append batch whose resend failed after `filterExistingAssets` found some of its assets
+ * stored), and the ids whose outcome stays unknown (a check that could not run).
  */
 export class BatchFailure extends Error {
   constructor(
     readonly error: unknown,
     readonly appliedIds: string[],
+    readonly unknownIds: string[] = [],
   ) {
     super('batch failed');
     this.name = 'BatchFailure';
@@ -73,8 +75,8 @@ export async function dispatchBatches<P>(
           ack = await send(batch);
         } catch (error) {
           stopped = true;
-          if (error instanceof BatchFailure) return { kind: 'failed', error: error.error, appliedIds: error.appliedIds };
-          return { kind: 'failed', error, appliedIds: [] };
+          if (error instanceof BatchFailure) return { kind: 'failed', error: error.error, appliedIds: error.appliedIds, unknownIds: error.unknownIds };
+          return { kind: 'failed', error, appliedIds: [], unknownIds: [] };
         }
         onApplied?.(batch, ack);
         return { kind: 'applied', ack };
@@ -94,8 +96,10 @@ export async function dispatchBatches<P>(
           report.error = outcome.error;
         }
         const applied = new Set(outcome.appliedIds);
+        const unknown = new Set(outcome.unknownIds);
         report.applied.push(...ids.filter((id) => applied.has(id)));
         report.failed.push(...ids.filter((id) => !applied.has(id)));
+        report.unknown.push(...ids.filter((id) => unknown.has(id) && !applied.has(id)));
         break;
       }
       case 'notSent':
@@ -110,7 +114,8 @@ export async function dispatchBatches<P>(
 
 /**
  * True for an upstream error that says its mutation may or may not have been applied (the
- * error's `outcomeUnknown`: the upstream client sets it on non-idempotent calls only).
+ * error's `outcomeUnknown`: the upstream client sets it on any mutation that failed after it was
+ * sent: timeout, connection reset, or an HTTP 5xx answer, 500 included).
  */
 export function isOutcomeUnknown(error: unknown): boolean {
   return isBffError(error) && error.outcomeUnknown;
@@ -118,9 +123,9 @@ export function isOutcomeUnknown(error: unknown): boolean {
 
 /**
  * True when a failed idempotent mutation batch may have been applied: the error says so
- * (`isOutcomeUnknown`), or it is a timeout / unavailable upstream after retries (the upstream
- * client does not flag idempotent calls). A GraphQL error answer (UPSTREAM_ERROR) or a local
- * refusal (RATE_LIMITED, BAD_USER_INPUT…) means nothing was applied.
+ * (`isOutcomeUnknown`), or it is a timeout / unavailable upstream after retries. A GraphQL error
+ * answer (UPSTREAM_ERROR without `outcomeUnknown`) or a local refusal (RATE_LIMITED,
+ * BAD_USER_INPUT…) means nothing was applied.
  */
 export function batchMayHaveBeenApplied(error: unknown): boolean {
   if (!isBffError(error)) return false;
@@ -131,7 +136,8 @@ export function batchMayHaveBeenApplied(error: unknown): boolean {
 /**
  * After a failed dispatch: checks once (with `probe`) the ids of every batch that failed with an
  * unknown outcome; confirmed ones move to `applied` (kept in input order), the others are listed
- * in `unknown` (and stay in `failed`). A check that fails leaves all of them unknown.
+ * in `unknown` (and stay in `failed`), after any the senders already reported unknown. A check
+ * that fails leaves all of them unknown.
  */
 export async function recheckUnknown<P>(
   report: DispatchReport,
@@ -156,5 +162,7 @@ export async function recheckUnknown<P>(
   const order = batches.flatMap((b) => b.ids);
   report.applied = order.filter((id) => applied.has(id));
   report.failed = report.failed.filter((id) => !confirmed.has(id));
-  report.unknown = candidates.filter((id) => !confirmed.has(id));
+  const stillUnknown = new Set(candidates.filter((id) => !confirmed.has(id)));
+  for (const id of report.unknown) stillUnknown.add(id);
+  report.unknown = order.filter((id) => stillUnknown.has(id) && !applied.has(id));
 }

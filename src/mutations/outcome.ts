@@ -22,7 +22,13 @@ export type IdListKind = 'deleteManyFromDataset' | 'addToReview' | 'sendBackToQu
  * `assetIds` through the by-id loader only when selected.
  */
 export interface MutationOutcome {
+  /** The project of the affected assets when they all belong to one (null when several or none). */
   projectId: string | null;
+  /**
+   * Every project of the affected assets, in order of first appearance (absent from outcomes stored
+   * by earlier versions for `Idempotency-Key` replays).
+   */
+  projectIds?: string[];
   /** Assets the operation actually affected, in input order. */
   assetIds: string[];
   /** Upstream mutation batches sent (resends of an unknown-outcome batch not counted). */

@@ -7,15 +7,14 @@
 import type { AssetData, MutationUpstream } from './upstream-port.js';
 import type { ChangeExternalIdsArgs, IdListArgs, IdListKind, MutationKind, MutationOutcome, MutationSettings, UpdateArgs } from './types.js';
 import type { Clock, Probe, StreamingVerifier, VerifyResult } from './verify.js';
-import type { ProbeDeps } from './probes.js';
 import type { RefItem, Validated } from './validate.js';
 import { BffWarningCode, assertNever } from '../errors/index.js';
 import { listForMessage } from './lists.js';
 import { type Batch, toBatches } from './batch.js';
 import { type BatchAck, type DispatchReport, dispatchBatches, recheckUnknown } from './dispatch.js';
-import { emptyOutcome, reportFailure } from './report.js';
+import { emptyOutcome, projectsReport, reportFailure, type RetryAdvice } from './report.js';
 import { idListProbe, readBackProbe } from './probes.js';
-import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve-ids.js';
+import { assertDistinct, assertNewExternalIdsFree, projectsOf, resolveRefs } from './resolve-ids.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
 import { streamingVerifier, systemClock } from './verify.js';
 
@@ -35,20 +34,14 @@ export async function runIdList(kind: IdListKind, args: IdListArgs, deps: Pipeli
   const { upstream, settings } = deps;
   const validated = validateIdList(kind, args);
   if (validated.kind === 'empty') return emptyOutcome(args.projectId ?? null, validated.warnings);
-  const ids = await resolveRefs(upstream, args.projectId ?? null, validated.value, settings);
-  // The probe reads `projectId` when it runs: the first batch acknowledged names it when the
-  // client gave none (a scope for the checks, which select by id anyway).
-  const probeDeps: ProbeDeps = { upstream, settings, projectId: args.projectId ?? null };
-  const probe = idListProbe(kind, probeDeps);
+  const scope = args.projectId ?? null;
+  const { ids, projectOf } = await resolveRefs(upstream, scope, validated.value, settings);
+  // The checks are scoped to the project when there is exactly one (they select by id anyway).
+  const projects = projectsOf(ids, scope, projectOf);
+  const probe = idListProbe(kind, { upstream, settings, projectId: projects.length === 1 ? (projects[0] as string) : null });
   const verifier = streamingVerifier(probe, settings, settings.countChunkSize, deps.clock ?? systemClock);
   const send = (batch: Batch<null>) => sendIdList(kind, upstream, batch.ids).then((projectId) => ({ projectId }));
-  const { report, result } = await dispatchVerified(toBatches(ids, settings.batchSize, () => null), settings, send, verifier, {
-    onAck: (ack) => {
-      probeDeps.projectId ??= ack.projectId;
-    },
-    recheck: probe,
-  });
-  const projectId = probeDeps.projectId;
+  const { report, result } = await dispatchVerified(toBatches(ids, settings.batchSize, () => null), settings, send, verifier, { recheck: probe });
   const warnings = [...validated.warnings];
   const skipped = new Set(result.skipped);
   if (skipped.size > 0) {
@@ -58,7 +51,8 @@ export async function runIdList(kind: IdListKind, args: IdListArgs, deps: Pipeli
       message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage(ids.filter((id) => skipped.has(id)))}.`,
     });
   }
-  return { projectId, assetIds: ids.filter((id) => !skipped.has(id)), batches: report.sent, verified: true, warnings };
+  const affected = ids.filter((id) => !skipped.has(id));
+  return { ...projectsReport(projectsOf(affected, scope, projectOf), scope), assetIds: affected, batches: report.sent, verified: true, warnings };
 }
 
 function sendIdList(kind: IdListKind, upstream: MutationUpstream, ids: string[]): Promise<string | null> {
@@ -95,10 +89,10 @@ export async function runUpdate(
   const projectId = args.projectId ?? null;
   if (validated.kind === 'empty') return emptyOutcome(projectId, validated.warnings);
   const items = validated.value;
-  const ids = await resolveRefs(upstream, projectId, items.map((i) => i.ref), settings);
+  const { ids, projectOf } = await resolveRefs(upstream, projectId, items.map((i) => i.ref), settings);
   assertDistinct(ids);
   if (kind === 'changeAssetExternalIds') {
-    await assertNewExternalIdsFree(upstream, projectId, ids, items.map((i) => i.data.externalId as string), settings);
+    await assertNewExternalIdsFree(upstream, projectId, ids, items.map((i) => i.data.externalId as string), settings, projectOf);
   }
   const dataById = new Map<string, AssetData>(ids.map((id, i) => [id, (items[i] as RefItem).data]));
   const batches = toBatches(ids, settings.batchSize, (part) => part.map((id) => dataById.get(id) as AssetData));
@@ -108,7 +102,7 @@ export async function runUpdate(
     await upstream.updatePropertiesInAssets(batch.ids, batch.payload);
     return { projectId };
   }, verifier, { recheck: probe });
-  return { projectId, assetIds: ids, batches: report.sent, verified: true, warnings: validated.warnings };
+  return { ...projectsReport(projectsOf(ids, projectId, projectOf), projectId), assetIds: ids, batches: report.sent, verified: true, warnings: validated.warnings };
 }
 
 /**
@@ -124,7 +118,7 @@ export async function dispatchVerified<P>(
   settings: MutationSettings,
   send: (batch: Batch<P>) => Promise<BatchAck>,
   verifier: StreamingVerifier,
-  opts: { onAck?: (ack: BatchAck) => void; recheck?: Probe } = {},
+  opts: { onAck?: (ack: BatchAck) => void; recheck?: Probe; retry?: RetryAdvice } = {},
 ): Promise<{ report: DispatchReport; result: VerifyResult }> {
   const report = await dispatchBatches(batches, settings.concurrency, send, (batch, ack) => {
     opts.onAck?.(ack);
@@ -134,7 +128,7 @@ export async function dispatchVerified<P>(
     await verifier.settle();
     if (opts.recheck) await recheckUnknown(report, batches, opts.recheck);
     // The recheck may find every failed batch applied after all: then this is a success.
-    if (report.failed.length > 0) throw reportFailure(report);
+    if (report.failed.length > 0) throw reportFailure(report, opts.retry);
   }
   return { report, result: await verifier.finish() };
 }

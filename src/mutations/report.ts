@@ -9,14 +9,31 @@ import { BffError, BffErrorCode, isBffError, withDetails, type BffWarning } from
 
 /** The outcome of a mutation that had nothing to do (empty input, everything skipped). */
 export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
-  return { projectId, assetIds: [], batches: 0, verified: true, warnings };
+  return { projectId, projectIds: [], assetIds: [], batches: 0, verified: true, warnings };
 }
+
+/** `projectId` and `projectIds` of an outcome whose affected assets are in `projects`. */
+export function projectsReport(projects: readonly string[], scope: string | null): Pick<MutationOutcome, 'projectId' | 'projectIds'> {
+  return { projectId: projects.length === 1 ? (projects[0] as string) : projects.length === 0 ? scope : null, projectIds: [...projects] };
+}
+
+/** What the client may do about assets whose outcome is unknown. */
+const RETRY_ADVICE = {
+  /** update, external-id change, delete, review, queue. */
+  idempotent: 'retrying is safe: the operation is idempotent',
+  /** append: a retry creates them again unless it can recognise them. */
+  append: 'a retry with the same Idempotency-Key, or with the same external ids, skips those that were created',
+} as const;
+
+export type RetryAdvice = keyof typeof RETRY_ADVICE;
 
 /**
  * The error for a report with a failed batch: `PARTIAL_FAILURE` when some assets were applied,
- * otherwise the upstream error itself (nothing changed, so the client may simply retry).
+ * otherwise the upstream error itself (nothing changed, so the client may simply retry). Assets
+ * whose outcome is unknown are never reported as not applied: they are `unknownOutcomeAssetIds`.
  */
-export function reportFailure(report: DispatchReport): BffError {
+export function reportFailure(report: DispatchReport, retry: RetryAdvice = 'idempotent'): BffError {
+  const advice = RETRY_ADVICE[retry];
   const cause = report.error;
   const causeCode = isBffError(cause) ? cause.code : BffErrorCode.UPSTREAM_ERROR;
   if (report.applied.length === 0) {
@@ -24,7 +41,7 @@ export function reportFailure(report: DispatchReport): BffError {
       // Nothing confirmed, but the outcome of some batches is unknown: never claim "not applied".
       return withDetails(
         cause,
-        `${cause.message} ${report.unknown.length} asset(s) may have been changed (outcome unknown, listed in unknownOutcomeAssetIds); retrying is safe: the operation is idempotent.`,
+        `${cause.message} ${report.unknown.length} asset(s) may have been changed (outcome unknown, listed in unknownOutcomeAssetIds); ${advice}.`,
         { unknownOutcomeAssetIds: report.unknown },
       );
     }
@@ -36,8 +53,8 @@ export function reportFailure(report: DispatchReport): BffError {
     unknown === 0
       ? 'the rest was not applied'
       : unknown === report.failed.length
-        ? `the other ${unknown} may have been applied (outcome unknown, listed in unknownOutcomeAssetIds); retrying them is safe: the operation is idempotent`
-        : `${unknown} of the others may have been applied (outcome unknown, listed in unknownOutcomeAssetIds; retrying them is safe: the operation is idempotent) and the rest was not applied`;
+        ? `the other ${unknown} may have been applied (outcome unknown, listed in unknownOutcomeAssetIds); ${advice}`
+        : `${unknown} of the others may have been applied (outcome unknown, listed in unknownOutcomeAssetIds; ${advice}) and the rest was not applied`;
   return new BffError(
     BffErrorCode.PARTIAL_FAILURE,
     `${report.applied.length} of ${total} assets were changed; batch ${report.failedBatch} failed (${causeCode}) and ${rest}.`,

@@ -15,6 +15,8 @@ import { useInputLimits } from './input-limits/index.js';
 import { useLimits } from './limits/index.js';
 import { useNoStore } from './no-store/index.js';
 import { useObservability } from './observability/index.js';
+import { useQueriesAndMutationsOnly } from './operation-types/index.js';
+import { usePersistedQueries } from './persisted-queries/index.js';
 import { assemble, type Pipeline } from './plugin.js';
 import { useResponseCache } from './response-cache/index.js';
 import { useWarnings } from './warnings/index.js';
@@ -36,8 +38,12 @@ export function bffPipeline({ config, logger, schemaVersion, extra = [] }: Pipel
     { apollo: [ApolloServerPluginLandingPageDisabled()] },
     // `cache-control: no-store` without a per-field hook.
     useNoStore(),
-    // Depth, aliases, cost, tokens: rejected at validation, before anything runs.
+    // Depth, aliases, cost, tokens, introspection: rejected at validation, before anything runs.
     useLimits(config),
+    // Who may register a persisted query, and the codes of APQ mistakes.
+    usePersistedQueries({ maxDocumentBytes: config.APQ_MAX_DOCUMENT_BYTES }),
+    // Subscriptions → BAD_REQUEST.
+    useQueriesAndMutationsOnly(),
     // Rejected DateTime values → BAD_USER_INPUT naming the field.
     useDateTimeInput(),
     // JSON values nested past JSON_DEPTH → BAD_USER_INPUT naming the field (other bounds: src/limits/).

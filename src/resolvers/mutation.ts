@@ -81,6 +81,8 @@ export const Mutation: MutationResolvers<BffContext> = {
 };
 
 export const AssetMutationResult: AssetMutationResultResolvers<BffContext> = {
+  /** Outcomes stored for `Idempotency-Key` replays by earlier versions have only `projectId`. */
+  projectIds: (parent) => parent.projectIds ?? (parent.projectId !== null && parent.assetIds.length > 0 ? [parent.projectId] : []),
   /** Resolved through the by-id loader only when selected; never after a delete. */
   assets: async (parent, _, ctx, info): Promise<UpstreamAsset[]> => {
     if (parent.assetIds.length === 0 || parent.kind === 'deleteManyFromDataset') return [];

@@ -40,9 +40,9 @@ export interface UpstreamClient {
    * Retry-After honoured) within UPSTREAM_DEADLINE_MS; a per-credential rate limit applies (a
    * call waits for budget that frees up within its deadline, abortable by `signal`).
    * Rejects with BffError: UNAUTHENTICATED | FORBIDDEN | RATE_LIMITED | UPSTREAM_TIMEOUT |
-   * UPSTREAM_UNAVAILABLE | UPSTREAM_ERROR. A non-idempotent mutation whose outcome is unknown
-   * (timeout, connection reset or 5xx after sending) fails with a `BffError` whose `outcomeUnknown` is true;
-   * a GraphQL `errors` answer means "not applied".
+   * UPSTREAM_UNAVAILABLE | UPSTREAM_ERROR. A mutation (idempotent or not) whose last attempt may
+   * have been applied (timeout, connection reset or any 5xx, 500 included, after sending) fails
+   * with a `BffError` whose `outcomeUnknown` is true; a GraphQL `errors` answer means "not applied".
    */
   execute<T = Record<string, unknown>>(credential: Credential, call: UpstreamCall, signal?: AbortSignal): Promise<T>;
 }
@@ -151,7 +151,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
           baseMs: options.backoffMs,
           remainingMs: deadline - clock.now(),
         });
-        if (delay === null) throw errorForOutcome(result.outcome, call.rootField, !idempotent && outcomeUnknownAfter(result.outcome));
+        if (delay === null) throw errorForOutcome(result.outcome, call.rootField, call.kind === 'mutation' && outcomeUnknownAfter(result.outcome));
         await clock.sleep(delay, signal);
       }
     },

@@ -4,7 +4,7 @@
  * checks are exactly as the Kili SDK sends them after graphql-core's `print_ast` (reference §2.1,
  * §2.2): anonymous where the SDK's are, root fields aliased (`data:`, `external_ids:`, `urls:`).
  */
-import { printSelection, type Selection } from './selection.js';
+import { FULL_ASSET_SELECTION, printSelection, type Selection } from './selection.js';
 
 const assetsDocuments = new Map<string, string>();
 
@@ -40,3 +40,22 @@ export const CREATE_UPLOAD_BUCKET_SIGNED_URLS = 'query ($filePaths: [String!]) {
 
 export const PROJECT_INPUT_TYPE =
   'query projects($where: ProjectWhere!, $first: PageSize!, $skip: Int!) {\n  data: projects(where: $where, first: $first, skip: $skip) {\n    inputType\n  }\n}';
+
+/**
+ * Every document the BFF can send, by name (the start-up contract check validates each against
+ * the upstream's schema). The `assets` document selects every field any selection can ask for.
+ */
+export function upstreamDocuments(): ReadonlyArray<{ name: string; document: string }> {
+  return [
+    { name: 'assets', document: assetsDocument(FULL_ASSET_SELECTION) },
+    { name: 'countAssets', document: COUNT_ASSETS },
+    { name: 'updatePropertiesInAssets', document: UPDATE_PROPERTIES_IN_ASSETS },
+    { name: 'deleteManyFromDataset', document: DELETE_MANY_FROM_DATASET },
+    { name: 'addAllLabeledAssetsToReview', document: ADD_ALL_LABELED_ASSETS_TO_REVIEW },
+    { name: 'sendBackAssetsToQueue', document: SEND_BACK_ASSETS_TO_QUEUE },
+    { name: 'appendManyAssets', document: APPEND_MANY_ASSETS },
+    { name: 'filterExistingAssets', document: FILTER_EXISTING_ASSETS },
+    { name: 'createUploadBucketSignedUrls', document: CREATE_UPLOAD_BUCKET_SIGNED_URLS },
+    { name: 'projects', document: PROJECT_INPUT_TYPE },
+  ];
+}

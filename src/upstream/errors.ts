@@ -7,7 +7,7 @@ import type { AttemptOutcome } from './policy.js';
 
 const UPSTREAM_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 
-/** The error for an attempt that will not be retried. `outcomeUnknown`: a non-idempotent mutation may have been applied. */
+/** The error for an attempt that will not be retried. `outcomeUnknown`: the mutation may have been applied. */
 export function errorForOutcome(outcome: AttemptOutcome, rootField: string, outcomeUnknown: boolean): BffError {
   const options: BffErrorOptions = { outcomeUnknown };
   switch (outcome.kind) {

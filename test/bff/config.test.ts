@@ -21,6 +21,25 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ PORT: 0, INTROSPECTION: false, CORS_ORIGINS: ['https://a.example', 'https://b.example'], LOG_LEVEL: 'debug', HASH_SECRET: 's' });
   });
 
+  it('applies the documented defaults of the hardening limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      RESPONSE_CACHE_MAX_BYTES: 64 * 1024 * 1024, DOCUMENT_CACHE_MAX_BYTES: 32 * 1024 * 1024, APQ_TTL_SECONDS: 86_400, APQ_MAX_DOCUMENT_BYTES: 65_536,
+      APQ_CACHE_MAX_BYTES: 16 * 1024 * 1024, AUTH_FAILURES_PER_MINUTE: 30, AUTH_NEGATIVE_TTL_MS: 10_000, METRICS_PORT: null, METRICS_TOKEN: null, TRUST_PROXY: false,
+    });
+  });
+
+  it.each([
+    ['2', 2], ['loopback', ['loopback']], ['10.0.0.0/8, 192.168.1.1', ['10.0.0.0/8', '192.168.1.1']], ['false', false],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it('rejects a TRUST_PROXY that is not hops, addresses or subnets', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(
+      'Config TRUST_PROXY must be false, a number of proxy hops, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal), got "everyone"',
+    );
+  });
+
   it('requires HASH_SECRET with a Redis CACHE_URL (replicas and restarts must hash credentials alike)', () => {
     for (const CACHE_URL of ['redis://localhost:6379', 'rediss://cache.example:6380']) {
       expect(() => loadConfig({ CACHE_URL })).toThrow(TypeError);

@@ -78,6 +78,7 @@ const VARIABLES: Record<MutationName, [declared: string, passed: string]> = {
 /** `AssetMutationResult` as selected by `mutate`. */
 export interface MutationResult {
   projectId: string | null;
+  projectIds: string[];
   assetIds: string[];
   batches: number;
   verified: boolean;
@@ -107,7 +108,7 @@ export interface MutateOptions {
 export async function mutate(h: Harness, name: MutationName, args: Record<string, unknown>, options: MutateOptions = {}): Promise<MutationResult> {
   const bff = await server(h, options.env);
   const [declared, passed] = VARIABLES[name];
-  const query = `mutation (${declared}) { ${name}(${passed}) { projectId assetIds batches verified warnings { code message field } } }`;
+  const query = `mutation (${declared}) { ${name}(${passed}) { projectId projectIds assetIds batches verified warnings { code message field } } }`;
   const headers: Record<string, string> = { authorization: `X-API-Key: ${options.key ?? KEY}` };
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const { body } = await gqlRequest<Record<MutationName, MutationResult | null>>(bff.url, query, args, headers);
@@ -116,6 +117,14 @@ export async function mutate(h: Harness, name: MutationName, args: Record<string
   const result = body.data?.[name];
   if (!result) throw new Error(`no result and no error: ${JSON.stringify(body)}`);
   return result;
+}
+
+/** Sends one query to the BFF over HTTP (the server of `options.env`); resolves with its `data`. */
+export async function query<D = Record<string, unknown>>(h: Harness, document: string, variables?: Record<string, unknown>, options: MutateOptions = {}): Promise<D> {
+  const bff = await server(h, options.env);
+  const { body } = await gqlRequest<D>(bff.url, document, variables, { authorization: `X-API-Key: ${options.key ?? KEY}` });
+  if (body.errors?.length) throw new MutationFailed(body.errors[0]!.message, body.errors[0]!.extensions ?? {});
+  return body.data as D;
 }
 
 /** The rejection's extensions (fails the test when it resolves). */

@@ -48,7 +48,10 @@ describe('mutations over HTTP', () => {
   it('does not read assets when they are not selected, nor after a delete', async () => {
     const ids = await stack.seed(stack.demo.projects.image.id, 3);
     await stack.clearRequests();
-    const { body } = await stack.gql(`mutation ($ids: [ID!]) { deleteManyFromDataset(assetIds: $ids) { ${RESULT} assets { id } } }`, { ids });
+    const { body } = await stack.gql(`mutation ($p: ID, $ids: [ID!]) { deleteManyFromDataset(projectId: $p, assetIds: $ids) { ${RESULT} assets { id } } }`, {
+      p: stack.demo.projects.image.id,
+      ids,
+    });
     expect(body.data?.deleteManyFromDataset).toMatchObject({ assetIds: ids, assets: [], verified: true });
     const log = await stack.requests();
     expect(countRootField(log, 'deleteManyFromDataset')).toBe(1);

@@ -20,7 +20,7 @@ describe('batch counts', () => {
   ])('updates %i assets in %i batches, verified with few reads', async (n, batches) => {
     const up = new FakeUpstream();
     const ids = up.seed(P, n);
-    const out = await runUpdate('updatePropertiesInAssets', { assets: ids.map((id, i) => ({ id, priority: i })) }, { upstream: up, settings: testSettings(), clock: recordingClock() });
+    const out = await runUpdate('updatePropertiesInAssets', { projectId: P, assets: ids.map((id, i) => ({ id, priority: i })) }, { upstream: up, settings: testSettings(), clock: recordingClock() });
     expect(out).toMatchObject({ assetIds: ids, batches, verified: true, warnings: [] });
     expect(up.count('updatePropertiesInAssets')).toBe(batches);
     expect(up.count('countAssets')).toBe(1); // existence check: one count per 1000 ids
@@ -31,7 +31,7 @@ describe('batch counts', () => {
   it.each(['deleteManyFromDataset', 'addToReview', 'sendBackToQueue'] as const)('%s: 250 ids → 3 batches, 2 counts', async (kind) => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 250, { labeled: true });
-    const out = await runIdList(kind, { assetIds: ids }, { upstream: up, settings: testSettings(), clock: recordingClock() });
+    const out = await runIdList(kind, { projectId: P, assetIds: ids }, { upstream: up, settings: testSettings(), clock: recordingClock() });
     expect(out).toMatchObject({ projectId: P, assetIds: ids, batches: 3, verified: true });
     expect(up.calls.filter((c) => !['countAssets'].includes(c.method)).map((c) => c.method)).toHaveLength(3);
     expect(up.count('countAssets')).toBe(2); // existence + verification
@@ -39,6 +39,21 @@ describe('batch counts', () => {
 });
 
 describe('resolve ids', () => {
+  it('without projectId, reads each id\'s project (one read per 500 ids) and reports every project', async () => {
+    const up = new FakeUpstream();
+    const a = up.seed('pa', 300);
+    const b = up.seed('pb', 400);
+    const out = await runIdList('deleteManyFromDataset', { assetIds: [...a, ...b] }, { upstream: up, settings: testSettings(), clock: recordingClock() });
+    expect(out).toMatchObject({ projectId: null, projectIds: ['pa', 'pb'], assetIds: [...a, ...b], batches: 7, verified: true });
+    expect([up.count('readAssets'), up.count('countAssets')]).toEqual([2, 1]); // id check: 700 ids / 500; verification: one count
+    expect(up.assets.size).toBe(0);
+  });
+  it('reports the one project of ids given without projectId', async () => {
+    const up = new FakeUpstream();
+    const ids = up.seed(P, 3);
+    const out = await runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 1 })) }, { upstream: up, settings: testSettings(), clock: recordingClock() });
+    expect(out).toMatchObject({ projectId: P, projectIds: [P], assetIds: ids });
+  });
   it('resolves external ids in one lookup and reports missing ones before changing anything', async () => {
     const up = new FakeUpstream();
     up.seed(P, 3);
@@ -200,7 +215,7 @@ describe('streamed verification', () => {
   it('delete: each 1000-id count runs as soon as its 10 batches are applied', async () => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 2500);
-    const out = await runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings({ concurrency: 3 }), clock: recordingClock() });
+    const out = await runIdList('deleteManyFromDataset', { projectId: P, assetIds: ids }, { upstream: up, settings: testSettings({ concurrency: 3 }), clock: recordingClock() });
     expect(out).toMatchObject({ projectId: P, batches: 25, verified: true });
     const order = methods(up);
     const firstVerifyCount = order.indexOf('countAssets', order.indexOf('deleteManyFromDataset'));
@@ -216,7 +231,7 @@ describe('streamed verification', () => {
       if (nth === 8) throw new BffError(BffErrorCode.UPSTREAM_ERROR, 'boom');
     });
     const ext = await rejection(
-      runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 3 })) }, { upstream: up, settings: testSettings({ concurrency: 1 }), clock: recordingClock() }),
+      runUpdate('updatePropertiesInAssets', { projectId: P, assets: ids.map((id) => ({ id, priority: 3 })) }, { upstream: up, settings: testSettings({ concurrency: 1 }), clock: recordingClock() }),
     );
     expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE', failedBatch: 7 });
     expect(ext.appliedAssetIds).toEqual(ids.slice(0, 700));

@@ -1,8 +1,9 @@
 /**
- * Client disconnects, one feature. `watchClient(res)` (used by the HTTP layer for each request)
- * gives the context a link whose signal aborts when the client goes away before its response is
- * written, with the reason CLIENT_CLOSED_REQUEST: the context passes it to every upstream call, so
- * a query's calls, retries and pages stop. `useClientDisconnect()` detaches mutations from that
+ * Client disconnects and the end of a request, one feature. `watchClient(res)` (used by the HTTP
+ * layer for each request) gives the context a link whose signal aborts when the client goes away
+ * before its response is written (reason CLIENT_CLOSED_REQUEST), or once the response has been
+ * written (work still outstanding for it is of no use to anyone): the context passes it to every
+ * upstream call, so a query's calls, retries and pages stop. `useClientDisconnect()` detaches mutations from that
  * link once the operation is known, so their batches and verification run to completion (and
  * their Idempotency-Key result is stored) rather than stopping half-way with an outcome nobody
  * will hear about.
@@ -24,9 +25,10 @@ export function watchClient(res: ServerResponse): ClientLink {
   // listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which is not a
   // leak, so Node's default warning threshold of 10 listeners does not apply.
   setMaxListeners(0, controller.signal);
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(clientClosedRequest());
-  });
+  // Once the response is complete, nothing may still run for it: graphql-js answers as soon as a
+  // non-null field fails, while sibling resolvers may still be reading upstream (pages, retries,
+  // loader batches). Aborting then stops them; mutations have detached and run to completion.
+  res.once('close', () => controller.abort(res.writableFinished ? responseSent() : clientClosedRequest()));
   let attached = true;
   return {
     get signal() {
@@ -36,6 +38,11 @@ export function watchClient(res: ServerResponse): ClientLink {
       attached = false;
     },
   };
+}
+
+/** The abort reason of upstream work still running when its response was complete (never sent to a client). */
+function responseSent(): DOMException {
+  return new DOMException('The response was sent; upstream work still running for it was stopped.', 'AbortError');
 }
 
 export function useClientDisconnect(): BffPlugin {

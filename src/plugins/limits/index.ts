@@ -1,14 +1,18 @@
 /**
  * Operation limits, one feature (graphql-armor): depth, aliases, cost and directives per
- * operation (MAX_DEPTH, MAX_ALIASES, MAX_COST; MAX_TOKENS is the parser's own bound), rejected while the document is
- * validated with GRAPHQL_VALIDATION_FAILED, before anything runs. Field suggestions ("Did you
- * mean …?") are hidden when introspection is off: they would reveal the schema.
+ * operation (MAX_DEPTH, MAX_ALIASES, MAX_COST; MAX_TOKENS is the parser's own bound), rejected while
+ * the document is validated with GRAPHQL_VALIDATION_FAILED, before anything runs; introspection,
+ * which armor's depth and cost limits leave out, is bounded by its own rule (./introspection.ts).
+ * Field suggestions ("Did you mean …?") are hidden when introspection is off: they would reveal the schema.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Config } from '../../config.js';
 import type { BffContext } from '../../context.js';
 import type { BffPlugin } from '../plugin.js';
+import { IntrospectionLimitRule } from './introspection.js';
+
+export { MAX_SCHEMA_FIELDS, MAX_TYPE_FIELDS } from './introspection.js';
 
 export type LimitsOptions = Pick<Config, 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_COST' | 'INTROSPECTION'>;
 
@@ -23,5 +27,5 @@ export function useLimits(config: LimitsOptions): BffPlugin {
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: !config.INTROSPECTION },
   }).protect();
-  return { apollo: armor.plugins as ApolloServerPlugin<BffContext>[], validationRules: armor.validationRules };
+  return { apollo: armor.plugins as ApolloServerPlugin<BffContext>[], validationRules: [...armor.validationRules, IntrospectionLimitRule] };
 }

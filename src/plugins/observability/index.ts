@@ -1,6 +1,7 @@
 /**
  * Observability, one feature: one JSON log line and the request metrics per GraphQL request: request id, operation name,
- * duration, upstream calls and error codes. Never the query text, variables or credential.
+ * duration, upstream calls and error codes. Never the query text, variables or credential; every
+ * client-controlled string (operation name, path, error text) clipped to MAX_LOGGED_CHARS.
  * Metric labels are bounded: the operation type and the schema root field it selects, never the
  * client-chosen operation name (which stays in the log line only).
  * Cheap on the hot path: no allocation for error codes when there are none, and the log line is
@@ -10,13 +11,13 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { BffContext } from '../../context.js';
 import { maskedCause } from '../../errors/index.js';
-import type { Logger } from '../../log.js';
+import { clip, type Logger } from '../../log.js';
 import { httpRequestDuration, upstreamCallsPerRequest } from '../../metrics.js';
 import type { BffPlugin } from '../plugin.js';
 
 function errorCodes(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): string[] | undefined {
   if (!errors?.length) return undefined;
-  return [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+  return [...new Set(errors.map((e) => clip(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), 64)))];
 }
 
 const META_FIELDS = new Set(['__schema', '__type', '__typename']);
@@ -77,8 +78,10 @@ function observabilityPlugin(logger: Logger): ApolloServerPlugin<BffContext> {
             logger.error(
               {
                 requestId: contextValue.requestId,
-                path: error.path?.join('.'),
-                error: { type: original.name, message: scrub(original.message), stack: scrub(original.stack) },
+                path: clip(error.path?.join('.')),
+                // The message may quote client input: clipped. The stack's frames are ours (its first
+                // line repeats the message): clipped more generously.
+                error: { type: clip(original.name), message: clip(scrub(original.message)), stack: clip(scrub(original.stack), 4000) },
               },
               'unexpected error masked as INTERNAL_SERVER_ERROR',
             );
@@ -89,7 +92,7 @@ function observabilityPlugin(logger: Logger): ApolloServerPlugin<BffContext> {
           if (contextValue.requestTrace) contextValue.requestTrace.logged = true;
           const durationMs = performance.now() - started;
           const codes = errorCodes(errors);
-          const operation = operationName ?? 'anonymous';
+          const operation = operationName === null || operationName === undefined ? 'anonymous' : clip(operationName);
           httpRequestDuration.observe(
             { operation: definition?.operation ?? 'unknown', root_field: rootFieldLabel(schema, document, definition), outcome: codes ? 'error' : 'ok' },
             durationMs / 1000,

@@ -5,12 +5,19 @@
  * `id` (assets read by id, whatever their project). A mutation on project P replaces the tokens
  * of `p:P` and `id`; one whose project is unknown replaces `*`. Old entries are then never looked
  * up again and expire with their TTL. Cheap: one or two writes per mutation. Never rejects.
+ * Every token is the same size whatever the project id: a scope name longer than 64 characters
+ * is stored under its SHA-256.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { NamespaceCache } from '../../cache/index.js';
 
 /** Generation tokens outlive any cached response (RESPONSE_CACHE_TTL_MS is at most one day). */
 const GENERATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The store key of a scope's token: the scope itself, or its hash when long. */
+export function tokenKey(scope: string): string {
+  return scope.length <= 64 ? scope : `#${createHash('sha256').update(scope).digest('hex')}`;
+}
 
 /**
  * Invalidates the cached responses that read this project's assets (and every response that
@@ -19,10 +26,10 @@ const GENERATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export async function invalidateProject(tokens: NamespaceCache, projectId: string | null): Promise<void> {
   const token = randomUUID();
   const scopes = projectId === null ? ['*'] : [`p:${projectId}`, 'id'];
-  await Promise.all(scopes.map((scope) => tokens.set(scope, token, GENERATION_TTL_MS)));
+  await Promise.all(scopes.map((scope) => tokens.set(tokenKey(scope), token, GENERATION_TTL_MS)));
 }
 
 /** The current generation token of each scope; '0' when never invalidated. */
 export function currentGenerations(tokens: NamespaceCache, scopes: readonly string[]): Promise<string[]> {
-  return Promise.all(scopes.map(async (scope) => (await tokens.get<string>(scope)) ?? '0'));
+  return Promise.all(scopes.map(async (scope) => (await tokens.get<string>(tokenKey(scope))) ?? '0'));
 }

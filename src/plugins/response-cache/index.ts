@@ -9,8 +9,10 @@
  * by id or whose project is not known up front, `*` always): a mutation replaces them
  * (generations.ts), so entries cached before it are never served again.
  *
- * Stored: `data` and `extensions` of query responses without errors, up to MAX_ENTRY_BYTES.
- * Not cached: mutations, requests without a credential, error responses. Lookups are off when
+ * Stored: `data` and `extensions` of query responses without errors, serialized (a string of at
+ * most MAX_ENTRY_BYTES; the in-memory store holds at most RESPONSE_CACHE_MAX_BYTES of them).
+ * Not cached: mutations, requests without a credential, error responses, and responses that
+ * needed no upstream call (introspection, `__typename`, empty filters): nothing to save. Lookups are off when
  * RESPONSE_CACHE_TTL_MS is 0; mutations still invalidate (replicas may share the store).
  */
 import { createHash } from 'node:crypto';
@@ -28,6 +30,7 @@ export { dependencyScopes } from './key.js';
 /** Larger results are not cached (a 10,000-asset page has no business in a shared cache). */
 export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 
+/** What is stored: `JSON.stringify` of this. */
 interface CachedResponse {
   data: Record<string, unknown>;
   extensions?: Record<string, unknown>;
@@ -58,12 +61,15 @@ function responseCachePlugin(ttlMs: number, schemaVersion: string): ApolloServer
           if (operation.operation !== 'query' || !credential || contextValue.warmUp) return null;
           const variables = request.variables ?? {};
           const scopes = dependencyScopes(document, operation, variables);
+          // Only fields that read no asset (introspection, `__typename`, `_service`): never stored.
+          if (scopes.length === 1) return null;
           const generations = await currentGenerations(contextValue.cache.responseGen, scopes);
           const digest = sha256(
             [queryHash, request.operationName ?? '', stableStringify(variables), scopes.map((s, i) => `${s}=${generations[i]}`).join(',')].join('\u0000'),
           );
           key = `r1:${schemaVersion}:${credential.hash}:${digest}`;
-          const cached = await contextValue.cache.response.get<CachedResponse>(key);
+          const stored = await contextValue.cache.response.get<string>(key);
+          const cached = typeof stored === 'string' ? (JSON.parse(stored) as CachedResponse) : undefined;
           cacheLookups.inc({ namespace: 'response', result: cached ? 'hit' : 'miss' });
           if (!cached) return null;
           hit = true;
@@ -75,9 +81,11 @@ function responseCachePlugin(ttlMs: number, schemaVersion: string): ApolloServer
           if (!key || hit || response.body.kind !== 'single') return;
           const { data, errors, extensions } = response.body.singleResult;
           if (errors?.length || !data || (response.http.status ?? 200) !== 200) return;
+          if (contextValue.upstreamCalls.count === 0) return;
           const entry: CachedResponse = extensions ? { data, extensions } : { data };
-          if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES) return;
-          await contextValue.cache.response.set(key, entry, ttlMs);
+          const serialized = JSON.stringify(entry);
+          if (Buffer.byteLength(serialized) > MAX_ENTRY_BYTES) return;
+          await contextValue.cache.response.set(key, serialized, ttlMs);
         },
       };
     },

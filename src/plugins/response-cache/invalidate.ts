@@ -1,6 +1,6 @@
 /**
  * Internal. Every mutation result passes through response-cache invalidation before it is sent:
- * the result's project (or the `projectId` argument; unknown → everything) when assets were
+ * every project of the result (or the `projectId` argument; unknown → everything) when assets were
  * affected, or when the mutation failed in a way that may have applied part of it.
  */
 import { BffErrorCode, isBffError } from '../../errors/index.js';
@@ -19,9 +19,12 @@ export const invalidateAfterMutation: MutationWrapper = (resolve) => async (pare
     if (!(isBffError(error) && NOTHING_APPLIED.has(error.code))) await invalidateProject(ctx.cache.responseGen, argProject);
     throw error;
   }
-  const outcome = (result ?? {}) as { projectId?: unknown; assetIds?: unknown };
+  const outcome = (result ?? {}) as { projectId?: unknown; projectIds?: unknown; assetIds?: unknown };
   if (!Array.isArray(outcome.assetIds) || outcome.assetIds.length > 0) {
-    await invalidateProject(ctx.cache.responseGen, typeof outcome.projectId === 'string' ? outcome.projectId : argProject);
+    // Every project the assets belong to (a call without projectId may span several).
+    const projects: Array<string | null> = Array.isArray(outcome.projectIds) ? outcome.projectIds.filter((p): p is string => typeof p === 'string') : [];
+    if (projects.length === 0) projects.push(typeof outcome.projectId === 'string' ? outcome.projectId : argProject);
+    for (const project of projects) await invalidateProject(ctx.cache.responseGen, project);
   }
   return result;
 };

@@ -191,6 +191,7 @@ export type AssetMutationResultResolvers<ContextType = BffContext, ParentType ex
   assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   projectId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  projectIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['Warning']>, ParentType, ContextType>;
 }>;
