@@ -33,13 +33,17 @@ export class EmulatorControl {
     return res.demo;
   }
 
-  /** Bulk-creates `count` assets in one transaction; resolves with their ids in creation order. */
-  async seed(projectId: string, count: number, externalIdPrefix = 'bulk-', labeled = false): Promise<string[]> {
+  /**
+   * Bulk-creates `count` assets in one transaction; resolves with their ids in creation order.
+   * `labeled`: true for one DEFAULT label each, or `{ labels: {min, max} }` for min..max labels with
+   * annotated responses, metadata and content (docs/emulator.md "Dev controls").
+   */
+  async seed(projectId: string, count: number, externalIdPrefix = 'bulk-', labeled: boolean | { labels: { min: number; max: number } } = false): Promise<string[]> {
     const res = await requestJson<{ assetIds: string[] }>(this.url('seed'), 'POST', {
       projectId,
       count,
       externalIdPrefix,
-      labeled,
+      ...(typeof labeled === 'boolean' ? { labeled } : { labels: labeled.labels }),
     });
     return res.assetIds;
   }

@@ -122,7 +122,7 @@ export interface BulkSeed {
   labeled?: boolean;
   /**
    * Realistic labeled assets instead (overrides `labeled`): asset `i` gets `min + i % (max - min + 1)`
-   * DEFAULT labels by the project's members in turn, each with a classification and 1–3 entity
+   * DEFAULT labels by the project's members in turn, each with a classification and 0–2 entity
    * annotations (the demo's jsonResponse shape), demo metadata and a text content.
    */
   labels?: { min: number; max: number };
@@ -169,7 +169,7 @@ function seedBulkLabeled(store: Store, s: BulkSeed, labels: { min: number; max: 
       for (let n = 0; n < labels.min + (i % spread); n++) {
         insertLabel(store, {
           id: newId(), assetId: id, authorId: members.length > 0 ? members[(i + n) % members.length]! : null, labelType: 'DEFAULT',
-          jsonResponse: demoResponse('text', i + n, 1 + ((i + n) % 3)), createdAt: now, secondsToLabel: 10 + (i % 50),
+          jsonResponse: demoResponse('text', i + n, (i + n) % 3), createdAt: now, secondsToLabel: 10 + (i % 50),
         });
       }
       ids.push(id);

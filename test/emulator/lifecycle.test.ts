@@ -32,12 +32,12 @@ describe('seed and reset controls', () => {
     expect(page.data.map((a) => a.labels.length)).toEqual([1, 2, 3, 1, 2, 3]);
     expect(page.data.map((a) => a.status)).toEqual(['LABELED', 'LABELED', 'LABELED', 'LABELED', 'LABELED', 'LABELED']);
     expect(JSON.parse(page.data[1]!.jsonMetadata)).toEqual({ source: 'mobile', batch: 1, score: 37, language: 'fr' });
-    const second = page.data[2]!.labels[1]!;
-    expect(second.labelType).toBe('DEFAULT');
-    expect(JSON.parse(second.jsonResponse)).toEqual({
-      CLASSIFICATION_JOB: { categories: [{ name: 'POSITIVE', confidence: 100 }] },
+    const label = page.data[1]!.labels[0]!;
+    expect(label.labelType).toBe('DEFAULT');
+    expect(JSON.parse(label.jsonResponse)).toEqual({
+      CLASSIFICATION_JOB: { categories: [{ name: 'NEGATIVE', confidence: 100 }] },
       NAMED_ENTITIES_RECOGNITION_JOB: {
-        annotations: [{ mid: 'ner-3-0', beginOffset: 0, content: 'entity0', categories: [{ name: 'PERSON', confidence: 100 }] }],
+        annotations: [{ mid: 'ner-1-0', beginOffset: 0, content: 'entity0', categories: [{ name: 'ORGANIZATION', confidence: 100 }] }],
       },
     });
     await expect(control(ctx.emu, 'POST', '/__emulator/seed', { projectId: TEXT, count: 1, labels: { min: 2, max: 1 } })).rejects.toThrow(/400/);
