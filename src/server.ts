@@ -18,6 +18,7 @@ import { formatError } from './http/formatError.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
 import { bffPlugins } from './plugins/index.js';
+import { compiledExecutionGateway } from './execution/index.js';
 import { buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
@@ -70,8 +71,10 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
 
   const httpServer = createServer();
   const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })]);
+  const schema = await buildBffSchema();
   const apollo = new ApolloServer<BffContext>({
-    schema: await buildBffSchema(),
+    // Operations seen JIT_COMPILE_AFTER times run compiled (src/execution); 0 = graphql-js only.
+    ...(config.JIT_COMPILE_AFTER > 0 ? { gateway: compiledExecutionGateway(schema, { compileAfter: config.JIT_COMPILE_AFTER }) } : { schema }),
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
