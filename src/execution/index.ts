@@ -8,10 +8,13 @@
  * get graphql-js's errors (messages, nodes, BAD_USER_INPUT), whichever executor runs.
  *
  * Bounded: at most `maxEntries` operations are remembered (sightings and compiled functions, least
- * recently used dropped first).
+ * recently used dropped first), and only operations of at most `maxFields` fields are compiled:
+ * compiling takes about 1 ms for the SDK's default selection but grows faster than the document
+ * (a 1,000-alias lookup takes most of a second of blocked event loop), so large documents, which
+ * rarely repeat, stay on graphql-js.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { execute, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { execute, getVariableValues, Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 export interface CompiledExecutionOptions {
@@ -22,6 +25,34 @@ export interface CompiledExecutionOptions {
   compileAfter: number;
   /** Operations remembered at most. @default 1000 */
   maxEntries?: number;
+  /** Largest operation compiled, in field selections (fragments expanded). @default 200 */
+  maxFields?: number;
+}
+
+/**
+ * Field selections of an operation, fragments expanded where spread, counting stops past `limit`
+ * (so a huge or cyclic-looking document costs at most `limit` steps).
+ */
+export function fieldCount(document: DocumentNode, operation: OperationDefinitionNode, limit: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let count = 0;
+  const walk = (set: SelectionSetNode): void => {
+    for (const selection of set.selections) {
+      if (count > limit) return;
+      if (selection.kind === Kind.FIELD) {
+        count += 1;
+        if (selection.selectionSet) walk(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return count;
 }
 
 /** Apollo Server's executor hook and the executor it loads. */
@@ -70,6 +101,7 @@ export interface CompiledExecutor {
 
 export function createCompiledExecutor(schema: GraphQLSchema, options: CompiledExecutionOptions): CompiledExecutor {
   const entries = new Lru<Entry>(options.maxEntries ?? 1000);
+  const maxFields = options.maxFields ?? 200;
   let compiled = 0;
   const slow = (document: DocumentNode, operationName: string | null, variables: Record<string, unknown> | undefined, contextValue: unknown) =>
     execute({ schema, document, operationName, variableValues: variables, contextValue });
@@ -84,9 +116,9 @@ export function createCompiledExecutor(schema: GraphQLSchema, options: CompiledE
       }
       entry.seen += 1;
       if (entry.compiled === undefined && entry.seen >= options.compileAfter) {
-        const result = compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
-        // null: graphql-jit refused it (reported errors); this operation stays on graphql-js.
-        entry.compiled = isCompiledQuery(result) ? result : null;
+        // null: too large to compile, or refused by graphql-jit (reported errors): stays on graphql-js.
+        const result = fieldCount(document, operation, maxFields) > maxFields ? null : compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
+        entry.compiled = result && isCompiledQuery(result) ? result : null;
         if (entry.compiled) compiled += 1;
       }
       if (!entry.compiled) return slow(document, operationName, variables, contextValue);

@@ -10,7 +10,7 @@ import { createCache, type BffCache } from '../../src/cache/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import type { BffContext } from '../../src/context.js';
-import { compiledExecutionGateway, createCompiledExecutor } from '../../src/execution/index.js';
+import { compiledExecutionGateway, createCompiledExecutor, fieldCount } from '../../src/execution/index.js';
 import { formatError } from '../../src/http/formatError.js';
 import { buildBffSchema } from '../../src/schema/index.js';
 import type { UpstreamClient } from '../../src/upstream/client.js';
@@ -180,6 +180,28 @@ describe('compiled executor', () => {
     await run(1);
     expect(executor.compiledCount()).toBe(0);
     await run(1);
+    expect(executor.compiledCount()).toBe(1);
+  });
+
+  it('counts field selections with fragments expanded, stopping past the limit', () => {
+    const document = parse('query { a: asset(id: "1") { ...F labels { id } } b: asset(id: "2") { ... on Asset { id } } } fragment F on Asset { id status }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(fieldCount(document, operation, 100)).toBe(7);
+    expect(fieldCount(document, operation, 2)).toBe(3);
+  });
+
+  it('leaves operations larger than maxFields on graphql-js', async () => {
+    const schema = await buildBffSchema();
+    const executor = createCompiledExecutor(schema, { compileAfter: 1, maxFields: 3 });
+    const run = async (query: string) => {
+      const document = parse(query);
+      return shown(await executor.run({ document, operation: document.definitions[0] as OperationDefinitionNode, key: query, operationName: null, variables: {}, contextValue: context() }));
+    };
+    expect(await run('{ a: countAssets(projectId: "p") b: countAssets(projectId: "p") c: countAssets(projectId: "p") d: countAssets(projectId: "p") }')).toEqual({
+      data: { a: 3, b: 3, c: 3, d: 3 },
+    });
+    expect(executor.compiledCount()).toBe(0);
+    expect(await run('{ a: countAssets(projectId: "p") b: countAssets(projectId: "p") }')).toEqual({ data: { a: 3, b: 3 } });
     expect(executor.compiledCount()).toBe(1);
   });
 });
