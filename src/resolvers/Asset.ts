@@ -15,7 +15,7 @@ export const Asset = {
     return ctx.loaders.loadAsset(reference.id, assetSelection(info));
   },
   project: (asset: UpstreamAsset) => ({ id: asset.projectId }),
-  labels: (asset: UpstreamAsset) => asset.labels ?? [],
+  // `labels`: the default resolver (parseAsset makes it a list).
 };
 
 export const Project = {
