@@ -27,23 +27,12 @@ import { runMemory } from './scenarios/memory.js';
 import { runProxyOverhead } from './scenarios/proxy-overhead.js';
 import { runSdkQuery } from './scenarios/sdk-query.js';
 import type { BenchResults, ScenarioResult } from './types.js';
+import { BFF_BENCH_ENV } from './env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
-/**
- * Environment given to the BFF for the run. The bench measures the request path, so the
- * response cache is off (every request reaches the upstream) and the per-credential upstream
- * rate limit is raised above what 16 concurrent clients reach; logs are kept to warnings.
- */
-export const BFF_BENCH_ENV: Readonly<Record<string, string>> = {
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'production',
-  // One credential stands for many clients here; the default (500/min, the SDK's own limit)
-  // would throttle scenario 4 to ~8 req/s. The SDK baselines are not throttled either.
-  RATE_LIMIT_PER_MINUTE: '10000000',
-  RESPONSE_CACHE_TTL_MS: '0',
-};
+export { BFF_BENCH_ENV } from './env.js';
 
 interface Options {
   quick: boolean;
