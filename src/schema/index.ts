@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { BffContext } from '../context.js';
 import { BffErrorCode, isBffError } from '../errors/index.js';
@@ -15,6 +15,7 @@ import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { mutationResolvers } from '../mutations/resolvers.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 /**
  * The package root: the nearest directory holding package.json above this module, so the SDL is
@@ -35,6 +36,9 @@ export const bffTypeDefs = parse(sdl);
 export const bffSchemaVersion = createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 type ResolverMap = Record<string, Record<string, unknown>>;
+/** The `resolvers` of one schema module, as `buildSubgraphSchema` declares it. */
+type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
+type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
 
 /** Errors after which nothing was applied upstream: no need to invalidate cached reads. */
 const NOTHING_APPLIED = new Set<string>([BffErrorCode.BAD_USER_INPUT, BffErrorCode.UNAUTHENTICATED, BffErrorCode.FORBIDDEN, BffErrorCode.ASSET_NOT_FOUND]);
@@ -67,7 +71,10 @@ export function invalidatingResponseCache(resolve: Resolver): Resolver {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema, built on first call and shared afterwards. */
+/**
+ * The executable schema, built on first call and shared afterwards; its directives use only the
+ * 2021 spec's locations (./spec2021.ts).
+ */
 export function buildBffSchema(): Promise<GraphQLSchema> {
   built ??= Promise.resolve().then(() => {
     const resolvers: ResolverMap = {
@@ -81,7 +88,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
-    return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as SubgraphResolvers }]));
   });
   return built;
 }
