@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { BffCache } from '../cache/index.js';
@@ -15,6 +14,7 @@ import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { graphiqlRouter } from './graphiql.js';
+import { graphqlHandler } from './graphqlHandler.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -88,8 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
-    expressMiddleware(deps.apollo, {
-      context: async ({ req, res }) =>
+    graphqlHandler(deps.apollo, async ({ req, res }) =>
         createContext({
           requestId: String(res.locals.requestId),
           credential: parseCredential(req.headers, config.HASH_SECRET),
@@ -100,7 +99,7 @@ export function createApp(deps: AppDeps): express.Express {
           signal: clientGone(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
         }),
-    }),
+    ),
   );
 
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
