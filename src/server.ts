@@ -9,17 +9,18 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { request } from 'undici';
 import { apolloCache, createCache, type BffCache } from './cache/index.js';
+import { formatError } from './errors/index.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { listen } from './http/listen.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
-import { formatError } from './http/formatError.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
-import { bffPlugins } from './plugins/index.js';
 import { compiledExecutionGateway } from './execution/index.js';
-import { buildBffSchema } from './schema/index.js';
+import { bffPipeline } from './plugins/index.js';
+import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
 import { createRateLimiter } from './upstream/rateLimit.js';
@@ -70,22 +71,30 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   }
 
   const httpServer = createServer();
-  const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })]);
-  const schema = await buildBffSchema();
+  const pipeline = bffPipeline({
+    config,
+    logger,
+    schemaVersion: bffSchemaVersion(),
+    extra: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })],
+  });
+  const schema = await buildBffSchema(pipeline.mutationWrappers);
   const apollo = new ApolloServer<BffContext>({
     // Operations seen JIT_COMPILE_AFTER times run compiled (src/execution); 0 = graphql-js only.
     ...(config.JIT_COMPILE_AFTER > 0 ? { gateway: compiledExecutionGateway(schema, { compileAfter: config.JIT_COMPILE_AFTER }) } : { schema }),
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The token bound is graphql-js's own: a document over MAX_TOKENS is a syntax error
+    // (400 GRAPHQL_PARSE_FAILED) found while parsing, before anything else reads it.
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
     // main.ts handles SIGTERM/SIGINT. Apollo's own handler would call stop() concurrently with
     // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
     // stop barrier on success), so shutdown would hang.
     stopOnTerminationSignals: false,
     persistedQueries: { cache: apolloCache(cache.apq) },
-    plugins,
-    validationRules,
+    plugins: pipeline.plugins,
+    validationRules: pipeline.validationRules,
     formatError,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
@@ -96,6 +105,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   const app = createApp({
     warmUpToken,
     config,
+    logger,
     apollo,
     upstream,
     cache,
@@ -114,10 +124,14 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   });
   httpServer.on('request', app);
   httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await listen(httpServer, config.PORT, config.HOST);
+  } catch (error) {
+    await apollo.stop();
+    await closeUpstream();
+    if (!deps.cache) await cache.close();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;

@@ -3,21 +3,25 @@
  * offline GraphiQL page and Apollo at /graphql. Assembler: wiring only.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
-import cors from 'cors';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
-import { ClientClosedRequestError, createContext, type BffContext } from '../context.js';
+import { createContext, type BffContext } from '../context.js';
+import { BffErrorCode } from '../errors/index.js';
+import { watchClient } from '../plugins/client-disconnect/index.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { Logger } from '../log.js';
+import { corsMiddleware } from './cors.js';
 import { graphiqlRouter } from './graphiql.js';
 import { graphqlHandler } from './graphqlHandler.js';
+import { graphqlRequestLog, requestTraceOf } from './requestLog.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
+  logger: Logger;
   apollo: ApolloServer<BffContext>;
   upstream: UpstreamClient;
   cache: BffCache;
@@ -33,22 +37,6 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 function requestIdOf(req: Request): string {
   const given = req.get('x-request-id');
   return given && REQUEST_ID.test(given) ? given : randomUUID();
-}
-
-/**
- * Aborted when the client disconnects before its response is written. (The request's own `close`
- * event fires as soon as its body has been read, so the response's is the one that tells.)
- */
-function clientGone(res: Response): AbortSignal {
-  const controller = new AbortController();
-  // Every upstream call of this request listens on this signal while it runs (and removes its
-  // listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which is not a
-  // leak, so Node's default warning threshold of 10 listeners does not apply.
-  setMaxListeners(0, controller.signal);
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new ClientClosedRequestError());
-  });
-  return controller.signal;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -75,10 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(registry.contentType).send(await registry.metrics());
   });
 
-  if (config.CORS_ORIGINS.length > 0) {
-    const origin = config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS;
-    app.use('/graphql', cors({ origin, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'idempotency-key', 'apollo-require-preflight', 'x-request-id'] }));
-  }
+  const corsHandler = corsMiddleware(config);
+  if (corsHandler) app.use('/graphql', corsHandler);
 
   // Browsers asking for HTML get GraphiQL; every other request falls through to Apollo. The
   // GraphiQL router only serves GET (and HEAD): POSTs skip its route matching.
@@ -87,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(
     '/graphql',
+    graphqlRequestLog(deps.logger, deps.warmUpToken),
     express.json({ limit: config.BODY_LIMIT }),
     graphqlHandler(deps.apollo, async ({ req, res }) =>
         createContext({
@@ -96,8 +83,9 @@ export function createApp(deps: AppDeps): express.Express {
           config,
           cache: deps.cache,
           idempotencyKey: req.get('idempotency-key') ?? null,
-          signal: clientGone(res),
+          client: watchClient(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
+          requestTrace: requestTraceOf(res),
         }),
     ),
   );
@@ -106,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (res.headersSent) return next(error);
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message = status === 413 ? `Request body larger than ${config.BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Unexpected error.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? BffErrorCode.BAD_REQUEST : BffErrorCode.INTERNAL_SERVER_ERROR } }] });
   };
   app.use(onError);
   return app;

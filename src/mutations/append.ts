@@ -4,16 +4,16 @@
  * `appendManyAssets`), each batch's ids checked to exist as soon as it is applied → report.
  *
  * Retry safety (DESIGN §7): `appendManyAssets` is not idempotent, so the upstream client never
- * resends it. When a batch's outcome is unknown (`extensions.outcomeUnknown`), this stage asks
+ * resends it. When a batch's outcome is unknown (the error's `outcomeUnknown`), this stage asks
  * `filterExistingAssets` which of the batch's external ids are stored and resends only the others
  * (same client ids), at most `appendResends` times.
  */
 import type { MutationUpstream } from './ports.js';
 import type { AppendArgs } from './inputs.js';
-import type { MutationOutcome, MutationSettings, MutationWarning } from './types.js';
+import type { MutationOutcome, MutationSettings } from './types.js';
 import type { AppendDraft, AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
-import { badUserInput } from '../errors/index.js';
+import { BffWarningCode, badUserInput, isBffError, type BffWarning } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
 import { type Batch, BatchFailure, dispatchBatches, dispatchError } from './dispatch.js';
 import { appendData, classify, needsInputType, validateAppend } from './append-prepare.js';
@@ -40,7 +40,7 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
   const existing = await existingExternalIds(upstream, projectId, validated.value, settings);
   if (existing.size > 0) {
     warnings.push({
-      code: 'EXISTING_EXTERNAL_IDS_SKIPPED',
+      code: BffWarningCode.EXISTING_EXTERNAL_IDS_SKIPPED,
       field: 'assets.externalId',
       message: `${existing.size} input asset(s) were skipped because their external id already exists in the project: ${listForMessage([...existing])}.`,
     });
@@ -122,14 +122,12 @@ export async function sendAppendBatch(
 
 /** True for an upstream error whose mutation may or may not have been applied. */
 export function isOutcomeUnknown(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-  return extensions?.outcomeUnknown === true;
+  return isBffError(error) && error.outcomeUnknown;
 }
 
-function unverifiedWarning(): MutationWarning {
+function unverifiedWarning(): BffWarning {
   return {
-    code: 'NOT_VERIFIED',
+    code: BffWarningCode.NOT_VERIFIED,
     field: 'waitUntilAvailability',
     message: 'waitUntilAvailability is false: the upstream accepted the assets, but their availability was not checked.',
   };

@@ -6,11 +6,11 @@
  */
 import type { AssetData, MutationUpstream } from './ports.js';
 import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind, MutationOutcome, MutationSettings, MutationWarning } from './types.js';
+import type { IdListKind, MutationKind, MutationOutcome, MutationSettings } from './types.js';
 import type { Clock, Probe, StreamingVerifier, VerifyResult } from './verify.js';
 import type { ProbeDeps } from './checks.js';
 import type { RefItem, Validated } from './validate.js';
-import { assertNever } from '../errors/index.js';
+import { BffWarningCode, assertNever, type BffWarning } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
 import { type Batch, type BatchAck, type DispatchReport, dispatchBatches, dispatchError, recheckUnknown } from './dispatch.js';
 import { idListProbe, readBackProbe } from './checks.js';
@@ -29,7 +29,7 @@ export interface PipelineDeps {
   idSeed?: string;
 }
 
-export function emptyOutcome(projectId: string | null, warnings: MutationWarning[]): MutationOutcome {
+export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
   return { projectId, assetIds: [], batches: 0, verified: true, warnings };
 }
 
@@ -56,7 +56,7 @@ export async function runIdList(kind: IdListKind, args: IdListArgs, deps: Pipeli
   const skipped = new Set(result.skipped);
   if (skipped.size > 0) {
     warnings.push({
-      code: 'UNLABELED_ASSETS_IGNORED',
+      code: BffWarningCode.UNLABELED_ASSETS_IGNORED,
       field: args.assetIds ? 'assetIds' : 'externalIds',
       message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage(ids.filter((id) => skipped.has(id)))}.`,
     });

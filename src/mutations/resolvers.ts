@@ -54,6 +54,8 @@ async function execute(
     throw error;
   }
   forgetAssets(ctx, outcome.assetIds);
+  // The result's warnings are the request's too (the response's extensions.warnings).
+  ctx.warnings.push(...outcome.warnings);
   return { ...outcome, kind };
 }
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import type { BffContext } from '../../src/context.js';
 import { compiledExecutionGateway, createCompiledExecutor, fieldCount } from '../../src/execution/index.js';
-import { formatError } from '../../src/http/formatError.js';
+import { formatError } from '../../src/errors/index.js';
 import { buildBffSchema } from '../../src/schema/index.js';
 import type { UpstreamClient } from '../../src/upstream/client.js';
 
