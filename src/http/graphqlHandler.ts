@@ -1,8 +1,9 @@
 /**
  * Apollo Server behind express at /graphql: what `@as-integrations/express5`'s `expressMiddleware`
- * does, with the response body written as Apollo's string (`res.end(text)`, Content-Length from
+ * does, with a successful answer written as Apollo's string (`res.end(text)`, Content-Length from
  * `Buffer.byteLength`) instead of through `res.send`, which copies every body over 1,000
- * characters into a Buffer first, and the query string taken without a URL parse.
+ * characters into a Buffer first, and the query string taken without a URL parse. Error answers
+ * still go through `res.send`.
  * Streamed (incremental) answers are written chunk by chunk, as the integration does.
  */
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
@@ -31,6 +32,11 @@ export function graphqlHandler<TContext extends BaseContext>(
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       const text = response.body.string;
+      // Error answers are small; res.send lets the request log (http/requestLog.ts) read their codes.
+      if (res.statusCode >= 400) {
+        res.send(text);
+        return;
+      }
       res.setHeader('content-length', Buffer.byteLength(text));
       res.end(req.method === 'HEAD' ? undefined : text);
       return;
