@@ -77,7 +77,7 @@ try {
 
   const projectId = await control.createProject('compare');
   const sdk = values.query === 'sdk';
-  await control.seed(projectId, PAGE, 'cmp-', sdk ? { labels: LABELS_PER_ASSET } : false);
+  await control.seed(projectId, PAGE, { externalIdPrefix: 'cmp-', ...(sdk ? { labels: LABELS_PER_ASSET } : {}) });
   const body = JSON.stringify(
     sdk
       ? { query: sdkDefaultBffQuery(PAGE), variables: { projectId } }

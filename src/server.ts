@@ -23,7 +23,7 @@ import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
-import { createRateLimiter } from './upstream/rateLimit.js';
+import { createRateLimiter } from './upstream/rate-limit.js';
 
 export interface BffServerDeps {
   /** Replaces the HTTP upstream client (tests). Default: an undici pool to `config.KILI_API_URL`. */

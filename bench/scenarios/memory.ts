@@ -40,7 +40,7 @@ export function memoryRows(idleMb: number | null, windows: readonly MemoryWindow
 export async function runMemory(ctx: BenchContext, idleMb: number | null, earlier: readonly ScenarioResult[]): Promise<ScenarioResult> {
   const size = ctx.quick ? 2000 : LABELED_READ_SIZE;
   const projectId = await ctx.emulator.createProject('bench: labeled large read');
-  await ctx.emulator.seed(projectId, size, 'mem-', { labels: LABELS_PER_ASSET });
+  await ctx.emulator.seed(projectId, size, { externalIdPrefix: 'mem-', labels: LABELS_PER_ASSET });
   const query = sdkDefaultBffQuery(size);
 
   const rss = sampleRss(ctx.bff.pid);

@@ -62,7 +62,7 @@ export async function runSdkQuery(ctx: BenchContext): Promise<ScenarioResult> {
   const segments = ctx.quick ? 1 : 4;
   const warmup = ctx.quick ? 1 : 3;
   const projectId = await emulator.createProject('bench: SDK default query');
-  await emulator.seed(projectId, PAGE, 'sdk-', { labels: LABELS_PER_ASSET });
+  await emulator.seed(projectId, PAGE, { externalIdPrefix: 'sdk-', labels: LABELS_PER_ASSET });
 
   const directTarget: Target = {
     url: emulator.graphqlUrl,

@@ -8,20 +8,20 @@
  * `filterExistingAssets` which of the batch's external ids are stored and resends only the others
  * (same client ids), at most `appendResends` times.
  */
-import type { MutationUpstream } from './ports.js';
-import type { AppendArgs } from './inputs.js';
-import type { MutationOutcome, MutationSettings } from './types.js';
+import type { MutationUpstream } from './upstream-port.js';
+import type { AppendArgs, MutationOutcome, MutationSettings } from './types.js';
 import type { AppendDraft, AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
-import { BffWarningCode, badUserInput, isBffError, type BffWarning } from '../errors/index.js';
-import { chunk, listForMessage } from './chunk.js';
-import { type Batch, BatchFailure, dispatchBatches, dispatchError } from './dispatch.js';
+import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
+import { chunk, listForMessage, mapLimited } from './lists.js';
+import { type Batch, toBatches } from './batch.js';
+import { BatchFailure, dispatchBatches, isOutcomeUnknown } from './dispatch.js';
+import { emptyOutcome, reportFailure } from './report.js';
 import { appendData, classify, needsInputType, validateAppend } from './append-prepare.js';
-import { existsProbe } from './checks.js';
-import { newAssetId } from './ids.js';
-import { dispatchVerified, emptyOutcome, toBatches } from './pipeline.js';
-import { mapLimited } from './read.js';
-import { uploadRows } from './upload.js';
+import { existsProbe } from './probes.js';
+import { newAssetId } from './client-ids.js';
+import { dispatchVerified } from './pipeline.js';
+import { uploadRows } from './append-upload.js';
 import { streamingVerifier, systemClock } from './verify.js';
 
 export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<MutationOutcome> {
@@ -66,7 +66,7 @@ export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<M
     sent = (await dispatchVerified(batches, settings, send, verifier)).report.sent;
   } else {
     const report = await dispatchBatches(batches, settings.concurrency, send);
-    if (report.failedBatch !== null) throw dispatchError(report);
+    if (report.failedBatch !== null) throw reportFailure(report);
     sent = report.sent;
     warnings.push(unverifiedWarning());
   }
@@ -118,11 +118,6 @@ export async function sendAppendBatch(
       if (!isOutcomeUnknown(error) || attempt >= settings.appendResends) throw new BatchFailure(error, stored);
     }
   }
-}
-
-/** True for an upstream error whose mutation may or may not have been applied. */
-export function isOutcomeUnknown(error: unknown): boolean {
-  return isBffError(error) && error.outcomeUnknown;
 }
 
 function unverifiedWarning(): BffWarning {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { MutationOutcome } from './types.js';
 import { badUserInput } from '../errors/index.js';
-import { stableStringify } from './json-fields.js';
+import { stableStringify } from '../stable-stringify.js';
 
 /** The slice of the keyv `idem` namespace used here; TTL in milliseconds. */
 export interface IdempotencyStore {

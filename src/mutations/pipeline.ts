@@ -4,17 +4,18 @@
  * starts as soon as it is applied, overlapping the dispatch of later batches. Each function
  * resolves with the stored part of `AssetMutationResult` or rejects with a `BffError`.
  */
-import type { AssetData, MutationUpstream } from './ports.js';
-import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind, MutationOutcome, MutationSettings } from './types.js';
+import type { AssetData, MutationUpstream } from './upstream-port.js';
+import type { ChangeExternalIdsArgs, IdListArgs, IdListKind, MutationKind, MutationOutcome, MutationSettings, UpdateArgs } from './types.js';
 import type { Clock, Probe, StreamingVerifier, VerifyResult } from './verify.js';
-import type { ProbeDeps } from './checks.js';
+import type { ProbeDeps } from './probes.js';
 import type { RefItem, Validated } from './validate.js';
-import { BffWarningCode, assertNever, type BffWarning } from '../errors/index.js';
-import { chunk, listForMessage } from './chunk.js';
-import { type Batch, type BatchAck, type DispatchReport, dispatchBatches, dispatchError, recheckUnknown } from './dispatch.js';
-import { idListProbe, readBackProbe } from './checks.js';
-import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve.js';
+import { BffWarningCode, assertNever } from '../errors/index.js';
+import { listForMessage } from './lists.js';
+import { type Batch, toBatches } from './batch.js';
+import { type BatchAck, type DispatchReport, dispatchBatches, recheckUnknown } from './dispatch.js';
+import { emptyOutcome, reportFailure } from './report.js';
+import { idListProbe, readBackProbe } from './probes.js';
+import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve-ids.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
 import { streamingVerifier, systemClock } from './verify.js';
 
@@ -27,10 +28,6 @@ export interface PipelineDeps {
    * the credential hash, the key and the response key); absent → random external ids.
    */
   idSeed?: string;
-}
-
-export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
-  return { projectId, assetIds: [], batches: 0, verified: true, warnings };
 }
 
 /** delete / addToReview / sendBackToQueue. */
@@ -137,12 +134,7 @@ export async function dispatchVerified<P>(
     await verifier.settle();
     if (opts.recheck) await recheckUnknown(report, batches, opts.recheck);
     // The recheck may find every failed batch applied after all: then this is a success.
-    if (report.failed.length > 0) throw dispatchError(report);
+    if (report.failed.length > 0) throw reportFailure(report);
   }
   return { report, result: await verifier.finish() };
-}
-
-/** Cuts ids into batches of `size`, building each batch's payload. */
-export function toBatches<P>(ids: readonly string[], size: number, payload: (ids: string[]) => P): Batch<P>[] {
-  return chunk(ids, size).map((part, index) => ({ index, ids: part, payload: payload(part) }));
 }

@@ -1,6 +1,6 @@
 /**
  * Assembles the executable federation v2 subgraph schema: `schema/bff.graphql`, the scalars, the
- * read resolvers and the mutation resolvers (src/mutations), each mutation resolver wrapped by the
+ * resolvers (src/resolvers), each mutation resolver wrapped by the
  * pipeline's mutation wrappers (e.g. the response cache's invalidation). Built once per process
  * for a given list of wrappers; the SDL is read on first use, not at import. Its directives use
  * only the 2021 spec's locations (./spec2021.ts).
@@ -11,11 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { BffContext } from '../context.js';
 import type { MutationResolver, MutationWrapper } from '../plugins/plugin.js';
+import type { MutationResolvers, Resolvers } from '../resolvers/__generated__/resolvers.js';
 import { DateTimeScalar } from '../plugins/date-time-input/index.js';
-import { Asset, Project } from '../resolvers/Asset.js';
-import { Query } from '../resolvers/Query.js';
-import { mutationResolvers } from '../mutations/resolvers.js';
+import { Asset, Project } from '../resolvers/asset.js';
+import { AssetMutationResult, Mutation } from '../resolvers/mutation.js';
+import { Query } from '../resolvers/query.js';
 import { JSONScalar } from './scalars.js';
 import { withSpec2021DirectiveLocations } from './spec2021.js';
 
@@ -49,11 +51,6 @@ export function bffSchemaVersion(): string {
   return publicSdl().version;
 }
 
-type ResolverMap = Record<string, Record<string, unknown>>;
-/** The `resolvers` of one schema module, as `buildSubgraphSchema` declares it. */
-type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
-type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
-
 let built: { wrappers: readonly MutationWrapper[]; schema: Promise<GraphQLSchema> } | undefined;
 
 /**
@@ -65,18 +62,17 @@ export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promi
   if (built && same) return built.schema;
   const schema = Promise.resolve().then(() => {
     const wrap = (resolve: MutationResolver) => wrappers.reduceRight((inner, wrapper) => wrapper(inner), resolve);
-    const resolvers: ResolverMap = {
-      JSON: JSONScalar as unknown as Record<string, unknown>,
-      DateTime: DateTimeScalar as unknown as Record<string, unknown>,
+    const wrapped: MutationResolvers<BffContext> = Object.fromEntries(Object.entries(Mutation).map(([name, fn]) => [name, wrap(fn as MutationResolver)]));
+    const resolvers: Resolvers<BffContext> = {
+      JSON: JSONScalar,
+      DateTime: DateTimeScalar,
       Query,
       Asset,
       Project,
+      Mutation: wrapped,
+      AssetMutationResult,
     };
-    for (const [type, fields] of Object.entries(mutationResolvers as ResolverMap)) {
-      const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, wrap(fn as MutationResolver)])) : fields;
-      resolvers[type] = { ...resolvers[type], ...wrapped };
-    }
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as SubgraphResolvers }]));
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers }]));
   });
   built = { wrappers: [...wrappers], schema };
   return schema;
