@@ -25,18 +25,19 @@ export const TARGETS = {
 export type CheckedFigure = keyof typeof TARGETS | 'entityBatchingCalls';
 
 /**
- * How far a figure may fall short of its target before `--check` fails, in the figure's own unit.
- * Each is the largest run-to-run spread seen for that figure over consecutive full runs of the
- * same commit on the 2-core bench machine (README "Performance", "No regression gate"), rounded up.
- * Upstream call counts are exact: no margin.
+ * How far a figure may fall short of its target before `--check` fails, in the figure's own unit:
+ * the largest run-to-run spread measured for that figure over consecutive full runs of one commit
+ * on the 2-core bench machine, rounded up (README "No regression gate" gives each source). Scenario
+ * 6 and the memory peaks come from three loaded runs (17:32–17:45 UTC, load 10–14); the others
+ * from four quiet runs (load about 1) of an earlier commit. Upstream call counts are exact.
  */
 export const NOISE_MARGINS: Readonly<Record<CheckedFigure, number>> = {
-  largeReadSpeedup: 1,
-  bulkMutationSpeedup: 0.5,
-  proxyThroughputRatio: 0.05,
-  proxyAddedP50Ms: 1.5,
-  sdkQueryRatio: 0.06,
-  sdkQueryCpuShare: 0.06,
+  largeReadSpeedup: 1.3,
+  bulkMutationSpeedup: 1.4,
+  proxyThroughputRatio: 0.18,
+  proxyAddedP50Ms: 3,
+  sdkQueryRatio: 0.07,
+  sdkQueryCpuShare: 0.15,
   peakRssMb: 15,
   entityBatchingCalls: 0,
 };
