@@ -4,6 +4,7 @@
  * The whole suite also runs with every operation compiled: `JIT_COMPILE_AFTER=1 npm test`.
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { parse, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, type BffCache } from '../../src/cache/index.js';
@@ -115,8 +116,9 @@ describe('compiled executor', () => {
   beforeAll(async () => {
     cache = await createCache(null);
     const schema = await buildBffSchema();
-    plainServer = new ApolloServer<BffContext>({ schema, formatError });
-    compiledServer = new ApolloServer<BffContext>({ gateway: compiledExecutionGateway(schema, { compileAfter: 1 }), formatError });
+    const plugins = [ApolloServerPluginInlineTraceDisabled()];
+    plainServer = new ApolloServer<BffContext>({ schema, formatError, plugins });
+    compiledServer = new ApolloServer<BffContext>({ gateway: compiledExecutionGateway(schema, { compileAfter: 1 }), formatError, plugins });
     await Promise.all([plainServer.start(), compiledServer.start()]);
   });
   afterAll(async () => {
