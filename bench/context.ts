@@ -14,6 +14,7 @@ export interface Bff {
 export interface BenchContext {
   quick: boolean;
   latencyMs: number;
+  jitterMs: number;
   emulator: BenchEmulator;
   /** The emulator process (CPU accounting). */
   emulatorPid: number;

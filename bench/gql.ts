@@ -101,6 +101,14 @@ export async function requestJson<T = unknown>(
   return (text.length === 0 ? null : JSON.parse(text)) as T;
 }
 
+/** POSTs `body` through the shared pool and resolves with the answer's text, unparsed. Throws on a non-2xx status. */
+export async function agentRequestText(url: string, headers: Record<string, string>, body: string): Promise<string> {
+  const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`POST ${url}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+  return text;
+}
+
 /** Closes the keep-alive pool so the process can exit. */
 export async function closeHttp(): Promise<void> {
   await agent.close();

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...]`
+ * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...] [--check]`
  *
  * Starts the Kili emulator (dev controls on, demo seed) and the BFF as two separate processes on
- * loopback, injects upstream latency, runs the five scenarios of the benchmark, prints each
+ * loopback, injects upstream latency, runs the six scenarios of the benchmark, prints each
  * scenario's baseline, figure and ratio, writes bench/results/latest.{json,md,svg}, and ends
- * stdout with exactly one JSON summary line. Progress goes to stderr.
+ * stdout with exactly one JSON summary line. Progress goes to stderr. With `--check`, every
+ * figure is also judged against its target and noise margin (bench/targets.ts), and the process
+ * exits with status 1 when one regressed.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,31 +17,22 @@ import { parseArgs } from 'node:util';
 import { bffClient, guarded, type BenchContext } from './context.js';
 import { BenchEmulator } from './emulator-control.js';
 import { closeHttp, gqlData, kiliHeaders } from './gql.js';
-import { freePort, readMemory, spawnService, waitForHttp, type Service } from './processes.js';
+import { freePort, readMemory, sampleRss, spawnService, waitForHttp, type Service } from './processes.js';
 import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
+import { checkPassed, checkRun, FIGURES_BY_SCENARIO, renderCheck, type CheckedFigure } from './targets.js';
 import { runBulkMutation } from './scenarios/bulk-mutation.js';
 import { runEntityBatching } from './scenarios/entity-batching.js';
 import { runLargeRead } from './scenarios/large-read.js';
-import { memoryScenario } from './scenarios/memory.js';
+import { runMemory } from './scenarios/memory.js';
 import { runProxyOverhead } from './scenarios/proxy-overhead.js';
+import { runSdkQuery } from './scenarios/sdk-query.js';
 import type { BenchResults, ScenarioResult } from './types.js';
+import { BFF_BENCH_ENV } from './env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
-/**
- * Environment given to the BFF for the run. The bench measures the request path, so the
- * response cache is off (every request reaches the upstream) and the per-credential upstream
- * rate limit is raised above what 16 concurrent clients reach; logs are kept to warnings.
- */
-export const BFF_BENCH_ENV: Readonly<Record<string, string>> = {
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'production',
-  // One credential stands for many clients here; the default (500/min, the SDK's own limit)
-  // would throttle scenario 4 to ~8 req/s. The SDK baselines are not throttled either.
-  RATE_LIMIT_PER_MINUTE: '10000000',
-  RESPONSE_CACHE_TTL_MS: '0',
-};
+export { BFF_BENCH_ENV } from './env.js';
 
 interface Options {
   quick: boolean;
@@ -51,7 +44,11 @@ interface Options {
   profileDir: string | null;
   /** Extra BFF environment (`--bff-env KEY=VALUE`, repeatable), for tuning experiments. */
   bffEnv: Record<string, string>;
+  /** Judge the figures against the targets and exit 1 on a regression beyond the noise margin. */
+  check: boolean;
 }
+
+const SCENARIOS = [1, 2, 3, 4, 5, 6] as const;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -64,16 +61,18 @@ function parseOptions(argv: string[]): Options {
       out: { type: 'string' },
       profile: { type: 'string' },
       'bff-env': { type: 'string', multiple: true },
+      check: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...]\n' +
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5,6] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...] [--check]\n' +
         '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n' +
         '  --profile DIR writes V8 CPU profiles (.cpuprofile, one per thread) into DIR/bff and DIR/emulator.\n' +
-        '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n',
+        '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n' +
+        '  --check judges every figure against its target with its noise margin (bench/targets.ts); exit status 1 on a regression.\n',
     );
     process.exit(0);
   }
@@ -82,8 +81,8 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(n) || n < 0) throw new TypeError(`--${name} must be a non-negative number, got ${raw}`);
     return n;
   };
-  const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => number('only', s.trim())));
-  const partial = [1, 2, 3, 4, 5].some((n) => !only.has(n));
+  const only = new Set((values.only ?? SCENARIOS.join(',')).split(',').map((s) => number('only', s.trim())));
+  const partial = SCENARIOS.some((n) => !only.has(n));
   const outDir = values.out ?? (partial ? join(RESULTS_DIR, 'partial') : RESULTS_DIR);
   return {
     quick: values.quick ?? false,
@@ -92,6 +91,7 @@ function parseOptions(argv: string[]): Options {
     only,
     outDir,
     profileDir: values.profile ?? null,
+    check: values.check ?? false,
     bffEnv: Object.fromEntries(
       (values['bff-env'] ?? []).map((pair) => {
         const at = pair.indexOf('=');
@@ -183,6 +183,7 @@ async function main(): Promise<void> {
     const ctx: BenchContext = {
       quick: options.quick,
       latencyMs: options.latencyMs,
+      jitterMs: options.jitterMs,
       emulator: control,
       emulatorPid: emulator.pid,
       bff: bffClient(bffUrl, bff.pid, adminKey),
@@ -195,26 +196,21 @@ async function main(): Promise<void> {
       [2, { id: 'largeRead', title: '2. Large read' }, runLargeRead],
       [3, { id: 'bulkMutation', title: '3. Bulk mutation' }, runBulkMutation],
       [4, { id: 'proxyOverhead', title: '4. Proxy overhead' }, runProxyOverhead],
+      [6, { id: 'sdkQuery', title: '6. SDK default query' }, runSdkQuery],
+      // Last: its figures are the peaks of the scenarios before it, plus a labeled large read.
+      [5, { id: 'memory', title: '5. Memory' }, (c) => runMemory(c, idleMb, [...scenarios])],
     ];
     for (const [n, base, run] of plan) {
       if (!options.only.has(n)) continue;
       log(`scenario ${base.title}`);
       const t0 = Date.now();
+      const rss = n === 5 ? null : sampleRss(bff.pid);
       const result = await guarded(ctx, base, () => run(ctx));
+      if (rss) result.peakRssMb = rss.stop().peakMb;
       await control.clearRequests().catch(() => undefined);
       scenarios.push(result);
       process.stdout.write(renderScenarioText(result) + '\n');
       log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s (machine load ${(loadavg()[0] ?? 0).toFixed(2)})`);
-    }
-    if (options.only.has(5)) {
-      const memory = memoryScenario(
-        ctx,
-        idleMb,
-        scenarios.find((s) => s.id === 'largeRead'),
-        scenarios.find((s) => s.id === 'proxyOverhead'),
-      );
-      scenarios.push(memory);
-      process.stdout.write(renderScenarioText(memory) + '\n');
     }
   } catch (error) {
     log(`run aborted: ${error instanceof Error ? error.message : String(error)}`);
@@ -246,6 +242,12 @@ async function main(): Promise<void> {
   };
   const paths = await writeResults(options.outDir, results);
   process.stdout.write(`results: ${paths.map((p) => relative(process.cwd(), p)).join(', ')} (${results.run.durationS.toFixed(1)} s)\n`);
+  if (options.check) {
+    const only = new Set<CheckedFigure>(SCENARIOS.filter((n) => options.only.has(n)).flatMap((n) => FIGURES_BY_SCENARIO[n] ?? []));
+    const lines = checkRun(summary, undefined, only);
+    process.stdout.write(renderCheck(lines) + '\n');
+    if (!checkPassed(lines)) process.exitCode = 1;
+  }
   process.stdout.write(summaryLine(summary) + '\n');
 }
 

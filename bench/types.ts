@@ -1,8 +1,8 @@
 /** Bench-internal: the shapes every scenario returns and the report renders. */
 
-export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory';
+export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory' | 'sdkQuery';
 
-/** A target a figure should reach (issue #5 "Targets"). */
+/** A target a figure should reach (bench/targets.ts). */
 export interface Target {
   op: '>=' | '<=' | '==' | '<';
   value: number;
@@ -38,9 +38,23 @@ export interface ScenarioResult {
   raw?: Record<string, unknown>;
   /** This scenario's share of the final summary line. */
   summary?: Partial<Summary>;
+  /** The BFF's peak RSS over the whole scenario, MB (set by the orchestrator). */
+  peakRssMb?: number;
 }
 
-/** The one-line summary that ends stdout (issue #5 "Done when"). */
+/** Scenario 6's figures in the summary line. */
+export interface SdkQuerySummary {
+  /** BFF req/s / direct req/s. */
+  ratio: number | null;
+  /** BFF p50 − direct p50, ms. */
+  addedP50Ms: number | null;
+  /** BFF CPU per answered request in the BFF segments, ms. */
+  bffCpuMsPerReq: number | null;
+  /** The emulator's CPU per answered request in the same (BFF) segments, ms. */
+  upstreamCpuMsPerReq: number | null;
+}
+
+/** The one-line summary that ends stdout. */
 export interface Summary {
   entityBatching: { k: number; upstreamCalls: number | null; ideal: number };
   largeReadSpeedup: number | null;
@@ -48,6 +62,7 @@ export interface Summary {
   proxyThroughputRatio: number | null;
   proxyAddedP50Ms: number | null;
   peakRssMb: number | null;
+  sdkQuery: SdkQuerySummary | null;
 }
 
 export interface RunInfo {

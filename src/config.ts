@@ -93,6 +93,8 @@ export interface Config {
   MAX_TOKENS: number;
   /** Time given to in-flight requests on shutdown, ms. @default 10000 */
   SHUTDOWN_GRACE_MS: number;
+  /** Requests of one operation after which it runs compiled (graphql-jit): 1 = at once, 0 = never (graphql-js). @default 2 */
+  JIT_COMPILE_AFTER: number;
   /** The mutation pipeline's tuning, derived once from the keys above (not an environment key). */
   mutations: Readonly<MutationSettings>;
 }
@@ -288,6 +290,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     MAX_COST: int(env, 'MAX_COST', 100_000, 1),
     MAX_TOKENS: int(env, 'MAX_TOKENS', 100_000, 1),
     SHUTDOWN_GRACE_MS: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    JIT_COMPILE_AFTER: int(env, 'JIT_COMPILE_AFTER', 2, 0, 1000),
   };
   if (config.UPSTREAM_DEADLINE_MS < config.UPSTREAM_TIMEOUT_MS) {
     throw new TypeError(

@@ -20,6 +20,7 @@ import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
 import { createAuthFailureGuard } from './plugins/auth-failures/index.js';
+import { compiledExecutionGateway } from './execution/index.js';
 import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
@@ -82,8 +83,10 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     schemaVersion: bffSchemaVersion(),
     extra: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })],
   });
+  const schema = await buildBffSchema(pipeline.mutationWrappers);
   const apollo = new ApolloServer<BffContext>({
-    schema: await buildBffSchema(pipeline.mutationWrappers),
+    // Operations seen JIT_COMPILE_AFTER times run compiled (src/execution); 0 = graphql-js only.
+    ...(config.JIT_COMPILE_AFTER > 0 ? { gateway: compiledExecutionGateway(schema, { compileAfter: config.JIT_COMPILE_AFTER }) } : { schema }),
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

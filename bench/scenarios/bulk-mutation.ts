@@ -9,6 +9,7 @@ import { countByRootField, timeline } from '../emulator-control.js';
 import { bffRaw, median, timed, type BenchContext } from '../context.js';
 import { cpuMeter } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
+import { TARGETS } from '../targets.js';
 
 const MUTATION = `mutation BulkUpdate($projectId: ID, $assets: [AssetPropertiesInput!]!) {
   updatePropertiesInAssets(projectId: $projectId, assets: $assets) {
@@ -133,7 +134,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
         unit: 'ms',
         ratio: speedup,
         ratioLabel: '×',
-        target: { op: '>=', value: 4 },
+        target: TARGETS.bulkMutationSpeedup,
         targetOn: 'ratio',
       },
       {

@@ -13,6 +13,7 @@ import { kiliHeaders } from '../gql.js';
 import { errorMessage, READ_FIELDS, type BenchContext } from '../context.js';
 import { cpuMeter, sampleRss } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
+import { TARGETS } from '../targets.js';
 
 export const PAGE = 100;
 export const CONNECTIONS = 16;
@@ -31,12 +32,17 @@ export interface LoadFigures {
   segments: number;
 }
 
+/** How many times `"key"` occurs in `body` (a JSON text). */
+export function keyCount(body: string, key: string): number {
+  const needle = `"${key}"`;
+  let count = 0;
+  for (let i = body.indexOf(needle); i !== -1; i = body.indexOf(needle, i + needle.length)) count += 1;
+  return count;
+}
+
 /** A body is good when it has no `errors` and holds exactly `PAGE` asset ids. */
 export function goodBody(body: string): boolean {
-  if (body.includes('"errors"')) return false;
-  let count = 0;
-  for (let i = body.indexOf('"id"'); i !== -1; i = body.indexOf('"id"', i + 4)) count += 1;
-  return count === PAGE;
+  return !body.includes('"errors"') && keyCount(body, 'id') === PAGE;
 }
 
 /** The q-quantile (0..1) of ascending `sorted`, nearest rank. */
@@ -46,7 +52,7 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[index] as number;
 }
 
-interface Segment {
+export interface Segment {
   times: number[];
   ok: number;
   bad: number;
@@ -54,13 +60,16 @@ interface Segment {
   durationS: number;
 }
 
-interface Target {
+export interface Target {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Whether an answer's body is a good one; default `goodBody`. */
+  verify?: (body: string) => boolean;
 }
 
-async function segment(target: Target, seconds: number, connections: number): Promise<Segment> {
+export async function segment(target: Target, seconds: number, connections: number): Promise<Segment> {
+  const verify = target.verify ?? goodBody;
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -72,7 +81,7 @@ async function segment(target: Target, seconds: number, connections: number): Pr
         connections,
         pipelining: 1,
         duration: seconds,
-        verifyBody: (b: string | Buffer | undefined) => goodBody(String(b ?? '')),
+        verifyBody: (b: string | Buffer | undefined) => verify(String(b ?? '')),
       },
       (error, res) => (error ? reject(error) : resolve(res)),
     );
@@ -89,7 +98,7 @@ async function segment(target: Target, seconds: number, connections: number): Pr
   };
 }
 
-function combine(segments: readonly Segment[]): LoadFigures {
+export function combine(segments: readonly Segment[]): LoadFigures {
   const times = segments.flatMap((s) => s.times).sort((a, b) => a - b);
   const sum = (key: 'ok' | 'bad' | 'errors' | 'durationS'): number => segments.reduce((acc, s) => acc + s[key], 0);
   const durationS = sum('durationS');
@@ -110,7 +119,7 @@ function combine(segments: readonly Segment[]): LoadFigures {
  * Loads both sides in alternating segments (direct, BFF, direct, BFF…), so a slow drift in the
  * machine's load (it is shared) hits both sides alike. CPU is accounted per side.
  */
-async function interleaved(
+export async function interleaved(
   ctx: BenchContext,
   direct: Target,
   bff: Target,
@@ -238,7 +247,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
         unit: 'req/s',
         ratio,
         ratioLabel: 'of baseline',
-        target: { op: '>=', value: 0.8 },
+        target: TARGETS.proxyThroughputRatio,
         targetOn: 'ratio',
       },
       {
@@ -249,7 +258,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
         unit: 'ms',
         ratio: addedP50,
         ratioLabel: 'ms added',
-        target: { op: '<', value: 2 },
+        target: TARGETS.proxyAddedP50Ms,
         targetOn: 'ratio',
       },
       {

@@ -12,6 +12,11 @@ export interface SeedOptions {
   externalIdPrefix?: string;
   /** Give every asset a label (status LABELED). @default false */
   labeled?: boolean;
+  /**
+   * Instead: asset i gets `min + i % (max - min + 1)` DEFAULT labels with annotated responses,
+   * demo metadata and a text content (docs/emulator.md "Dev controls").
+   */
+  labels?: { min: number; max: number };
 }
 
 export class EmulatorControl {

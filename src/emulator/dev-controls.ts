@@ -50,12 +50,19 @@ export async function handleDev(state: EmulatorState, req: IncomingMessage, res:
           state.demo = seedDemo(state.store, state.adminKey);
           return sendJson(res, 200, { demo: state.demo });
         }
-        const { projectId, count, externalIdPrefix, labeled } = body;
+        const { projectId, count, externalIdPrefix, labeled, labels } = body;
         if (typeof projectId !== 'string') throw new TypeError('projectId must be a string');
         if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > MAX_BULK) throw new TypeError(`count must be an integer from 0 to ${MAX_BULK}`);
         if (externalIdPrefix !== undefined && typeof externalIdPrefix !== 'string') throw new TypeError('externalIdPrefix must be a string');
         if (labeled !== undefined && typeof labeled !== 'boolean') throw new TypeError('labeled must be a boolean');
-        const assetIds = seedBulk(state.store, { projectId, count: count as number, externalIdPrefix: externalIdPrefix as string | undefined, labeled: labeled as boolean | undefined });
+        const range = labels as { min?: unknown; max?: unknown } | undefined;
+        if (range !== undefined && !(typeof range === 'object' && range !== null && Number.isInteger(range.min) && Number.isInteger(range.max) && (range.min as number) >= 0 && (range.max as number) >= (range.min as number) && (range.max as number) <= 10)) {
+          throw new TypeError('labels must be {"min", "max"}: integers, 0 ≤ min ≤ max ≤ 10');
+        }
+        const assetIds = seedBulk(state.store, {
+          projectId, count: count as number, externalIdPrefix: externalIdPrefix as string | undefined, labeled: labeled as boolean | undefined,
+          labels: range as { min: number; max: number } | undefined,
+        });
         return sendJson(res, 200, { assetIds });
       }
       case 'POST /__emulator/faults': {

@@ -115,10 +115,22 @@ export function readDemo(store: Store): DemoSeed | null {
   return parseJsonOr<DemoSeed | null>(store.getMeta('demo'), null);
 }
 
-export interface BulkSeed { projectId: string; count: number; externalIdPrefix?: string; labeled?: boolean }
+export interface BulkSeed {
+  projectId: string;
+  count: number;
+  externalIdPrefix?: string;
+  labeled?: boolean;
+  /**
+   * Realistic labeled assets instead (overrides `labeled`): asset `i` gets `min + i % (max - min + 1)`
+   * DEFAULT labels by the project's members in turn, each with a classification and 0–2 entity
+   * annotations (the demo's jsonResponse shape), demo metadata and a text content.
+   */
+  labels?: { min: number; max: number };
+}
 
-/** Creates `count` assets (TODO, or LABELED with one DEFAULT label) in one transaction. */
+/** Creates `count` assets (TODO, or LABELED with one DEFAULT label, or with `labels`) in one transaction. */
 export function seedBulk(store: Store, s: BulkSeed): string[] {
+  if (s.labels) return seedBulkLabeled(store, s, s.labels);
   const project = store.get<{ id: string; json_interface: string }>('SELECT id, json_interface FROM projects WHERE id = ?', s.projectId);
   if (!project) throw new Error(`Unknown project: ${s.projectId}`);
   const author = store.get<{ user_id: string }>(`SELECT user_id FROM project_users WHERE project_id = ? ORDER BY CASE role WHEN 'LABELER' THEN 0 WHEN 'ADMIN' THEN 1 ELSE 2 END LIMIT 1`, s.projectId)?.user_id ?? null;
@@ -133,6 +145,33 @@ export function seedBulk(store: Store, s: BulkSeed): string[] {
       const stepId = s.labeled ? (steps.review ?? steps.first) : steps.first;
       insertAsset(store, { id, projectId: s.projectId, externalId: `${prefix}${i}`, createdAt: now, status: s.labeled ? 'LABELED' : 'TODO', stepId, stepStatus: stepId ? 'TO_DO' : null });
       if (s.labeled) insertLabel(store, { id: newId(), assetId: id, authorId: author, labelType: 'DEFAULT', jsonResponse: response, createdAt: now });
+      ids.push(id);
+    }
+    return ids;
+  });
+}
+
+function seedBulkLabeled(store: Store, s: BulkSeed, labels: { min: number; max: number }): string[] {
+  const members = store.all<{ user_id: string }>('SELECT user_id FROM project_users WHERE project_id = ? ORDER BY id', s.projectId).map((m) => m.user_id);
+  const steps = projectSteps(store, s.projectId);
+  const prefix = s.externalIdPrefix ?? 'bulk-';
+  const spread = labels.max - labels.min + 1;
+  return store.tx(() => {
+    const now = nowIso();
+    const ids: string[] = [];
+    for (let i = 0; i < s.count; i++) {
+      const id = newId();
+      const stepId = steps.review ?? steps.first;
+      insertAsset(store, {
+        id, projectId: s.projectId, externalId: `${prefix}${i}`, createdAt: now, status: 'LABELED', stepId, stepStatus: stepId ? 'TO_DO' : null,
+        content: `Bulk text ${i}: Ada met Lea in Paris to talk about Kili.`, jsonMetadata: demoMetadata(i), isHoneypot: i % 25 === 0,
+      });
+      for (let n = 0; n < labels.min + (i % spread); n++) {
+        insertLabel(store, {
+          id: newId(), assetId: id, authorId: members.length > 0 ? members[(i + n) % members.length]! : null, labelType: 'DEFAULT',
+          jsonResponse: demoResponse('text', i + n, (i + n) % 3), createdAt: now, secondsToLabel: 10 + (i % 50),
+        });
+      }
       ids.push(id);
     }
     return ids;

@@ -15,7 +15,7 @@ export const Asset: AssetResolvers<BffContext> = {
     return ctx.loaders.loadAsset(reference.id, assetSelection(info));
   },
   project: (asset) => ({ id: asset.projectId as string }),
-  labels: (asset) => asset.labels ?? [],
+  // `labels`: the default resolver (parseAsset makes it a list).
 };
 
 export const Project: ProjectResolvers<BffContext> = {

@@ -59,16 +59,29 @@ export function parseJsonField(value: unknown): unknown {
   }
 }
 
+/** Parses a raw upstream label's `jsonResponse` in place; returns it (null for none). */
 function parseLabel(label: UpstreamLabel | null | undefined): UpstreamLabel | null {
   if (!label) return null;
-  return 'jsonResponse' in label ? { ...label, jsonResponse: parseJsonField(label.jsonResponse) } : label;
+  if ('jsonResponse' in label) label.jsonResponse = parseJsonField(label.jsonResponse);
+  return label;
 }
 
-/** Parses the JSON-string fields of a raw upstream asset (in place, for speed; returns it). */
+/**
+ * Parses the JSON-string fields of a raw upstream asset in place (the objects come fresh from
+ * the upstream answer: no copies) and returns it. `labels` is always a list (empty when not read
+ * or null), so `Asset.labels` needs no resolver of its own.
+ */
 export function parseAsset(asset: UpstreamAsset): UpstreamAsset {
   if ('jsonMetadata' in asset) asset.jsonMetadata = parseJsonField(asset.jsonMetadata);
   if ('jsonContent' in asset) asset.jsonContent = parseJsonField(asset.jsonContent);
-  if (Array.isArray(asset.labels)) asset.labels = asset.labels.map((l) => parseLabel(l)!).filter(Boolean);
+  const labels = asset.labels;
+  if (Array.isArray(labels)) {
+    let kept = 0;
+    for (const label of labels) if (parseLabel(label)) labels[kept++] = label;
+    labels.length = kept;
+  } else {
+    asset.labels = [];
+  }
   if (asset.latestLabel !== undefined) asset.latestLabel = parseLabel(asset.latestLabel);
   return asset;
 }

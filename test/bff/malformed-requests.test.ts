@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createBffServer, type BffServer } from '../../src/server.js';
+import { EXECUTOR_ENV } from '../helpers/stack.js';
 
 type Line = { level: number; msg?: string; requestId?: string; status?: number; errors?: string[] };
 const lines: Line[] = [];
@@ -17,7 +18,7 @@ let bff: BffServer;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, log: () => {} });
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-  bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: emulator.url, MAX_TOKENS: '50' }), { logger });
+  bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: emulator.url, MAX_TOKENS: '50', ...EXECUTOR_ENV }), { logger });
 });
 afterAll(async () => {
   await bff?.close();

@@ -7,7 +7,7 @@ import { createBffServer } from '../../src/server.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
 import { createRateLimiter } from '../../src/upstream/rate-limit.js';
 import { recordingClock } from '../helpers/clock.js';
-import { countRootField, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
+import { countRootField, EXECUTOR_ENV, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 let textIds: string[];
@@ -235,7 +235,7 @@ describe('upstream faults', () => {
     const upstream = createUpstreamClient({
       url: stack.emulator.url, timeoutMs: 5000, deadlineMs: 10_000, retries: 4, backoffMs: 10, connections: 2, rateLimiter: createRateLimiter(100_000), clock,
     });
-    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent' }), { upstream, skipWarmUp: true });
+    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', ...EXECUTOR_ENV }), { upstream, skipWarmUp: true });
     try {
       await stack.setFaults([{ kind: 'rateLimit', retryAfterSeconds: 1, nth: 1, rootField: 'countAssets' }]);
       await stack.clearRequests();
@@ -253,7 +253,7 @@ describe('upstream faults', () => {
   });
 
   it('a hanging upstream → UPSTREAM_TIMEOUT within the configured deadline', async () => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '200', UPSTREAM_DEADLINE_MS: '600', UPSTREAM_BACKOFF_MS: '10' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '200', UPSTREAM_DEADLINE_MS: '600', UPSTREAM_BACKOFF_MS: '10', ...EXECUTOR_ENV });
     const bff = await createBffServer(config);
     try {
       await stack.setFaults([{ kind: 'hang', rootField: 'countAssets' }]);
@@ -270,7 +270,7 @@ describe('upstream faults', () => {
     const lines: { requestId?: string; errors?: string[]; upstreamCalls?: number }[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     // Without the abort, this BFF would retry the hanging call 4 times (300 ms each) before answering.
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_DEADLINE_MS: '20000', UPSTREAM_RETRIES: '4', UPSTREAM_BACKOFF_MS: '10' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_DEADLINE_MS: '20000', UPSTREAM_RETRIES: '4', UPSTREAM_BACKOFF_MS: '10', ...EXECUTOR_ENV });
     const bff = await createBffServer(config, { logger });
     const waitFor = async (condition: () => boolean | Promise<boolean>) => {
       for (let i = 0; i < 500 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 20));
@@ -302,7 +302,7 @@ describe('upstream faults', () => {
     const lines: { msg?: string }[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     await stack.clearRequests();
-    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url }), { logger });
+    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, ...EXECUTOR_ENV }), { logger });
     await bff.close();
     const log = await stack.requests();
     // one credential-less `{ __typename }` that opens the pool's connection (refused before parsing: no root fields logged)

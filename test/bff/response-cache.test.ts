@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { dependencyScopes } from '../../src/plugins/response-cache/index.js';
 import { stableStringify } from '../../src/stable-stringify.js';
 import { createBffServer } from '../../src/server.js';
-import { countRootField, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
+import { countRootField, EXECUTOR_ENV, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
 
 const ENV = { RESPONSE_CACHE_TTL_MS: '60000', VERIFY_BACKOFF_MIN_MS: '10', VERIFY_BACKOFF_MAX_MS: '50' };
 const LIST = 'query List($p: ID!) { countAssets(projectId: $p) assets(projectId: $p, first: 3) { id priority } }';
@@ -132,7 +132,7 @@ describe.skipIf(!REDIS_URL)('response cache (redis, REDIS_URL set)', () => {
   it('two BFF instances share entries and invalidations', async () => {
     const env = {
       PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', CACHE_URL: REDIS_URL!,
-      HASH_SECRET: `replicas-${Date.now()}-${Math.random()}`, ...ENV,
+      HASH_SECRET: `replicas-${Date.now()}-${Math.random()}`, ...ENV, ...EXECUTOR_ENV,
     };
     const a = await createBffServer(loadConfig(env));
     const b = await createBffServer(loadConfig(env));

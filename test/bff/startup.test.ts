@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createBffServer } from '../../src/server.js';
+import { EXECUTOR_ENV } from '../helpers/stack.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ describe('start-up', () => {
   it('logs no warning or error while warming up', async () => {
     const lines: { level: number; msg?: string; requestId?: string }[] = [];
     const logger = pino({ level: 'trace' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: emulator.url }), { logger });
+    const bff = await createBffServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KILI_API_URL: emulator.url, ...EXECUTOR_ENV }), { logger });
     await bff.close();
     expect(lines.filter((l) => l.level >= 40)).toEqual([]);
   });

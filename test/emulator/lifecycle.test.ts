@@ -23,6 +23,26 @@ describe('seed and reset controls', () => {
     expect(page.data[0]!.labels).toHaveLength(1);
   });
 
+  it('bulk seed with labels {min, max}: asset i has min + i % (max-min+1) labels with annotated responses and metadata', async () => {
+    const { assetIds } = await control<{ assetIds: string[] }>(ctx.emu, 'POST', '/__emulator/seed', { projectId: TEXT, count: 6, externalIdPrefix: 'multi-', labels: { min: 1, max: 3 } });
+    const where = D.where(TEXT, { externalIdIn: ['multi-'] });
+    const query = 'query ($where: AssetWhere!, $first: PageSize!, $skip: Int!) { data: assets(where: $where, skip: $skip, first: $first) { id jsonMetadata status labels { labelType jsonResponse author { email } } } }';
+    const page = await data<{ data: { id: string; jsonMetadata: string; status: string; labels: { labelType: string; jsonResponse: string; author: { email: string } }[] }[] }>(ctx.emu, query, { where, first: 10, skip: 0 });
+    expect(page.data.map((a) => a.id)).toEqual(assetIds);
+    expect(page.data.map((a) => a.labels.length)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(page.data.map((a) => a.status)).toEqual(['LABELED', 'LABELED', 'LABELED', 'LABELED', 'LABELED', 'LABELED']);
+    expect(JSON.parse(page.data[1]!.jsonMetadata)).toEqual({ source: 'mobile', batch: 1, score: 37, language: 'fr' });
+    const label = page.data[1]!.labels[0]!;
+    expect(label.labelType).toBe('DEFAULT');
+    expect(JSON.parse(label.jsonResponse)).toEqual({
+      CLASSIFICATION_JOB: { categories: [{ name: 'NEGATIVE', confidence: 100 }] },
+      NAMED_ENTITIES_RECOGNITION_JOB: {
+        annotations: [{ mid: 'ner-1-0', beginOffset: 0, content: 'entity0', categories: [{ name: 'ORGANIZATION', confidence: 100 }] }],
+      },
+    });
+    await expect(control(ctx.emu, 'POST', '/__emulator/seed', { projectId: TEXT, count: 1, labels: { min: 2, max: 1 } })).rejects.toThrow(/400/);
+  });
+
   it('reset with seed none keeps only the admin; preset demo adds the demo back', async () => {
     expect(await control(ctx.emu, 'POST', '/__emulator/reset', { seed: 'none' })).toEqual({ demo: null });
     expect(ctx.emu.demo).toBeNull();

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig } from '../../src/config.js';
 import { EmulatorControl } from '../../src/emulator/control-client.js';
+import { EXECUTOR_ENV } from '../helpers/stack.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { graphiqlRouter, type GraphiqlRouterOptions } from '../../src/http/graphiql.js';
 import { createBffServer } from '../../src/server.js';
@@ -41,6 +42,7 @@ export async function startGraphiqlTarget(): Promise<GraphiqlTarget> {
     KILI_API_URL: emulator.url,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
+    ...EXECUTOR_ENV,
   });
   const bff = await createBffServer(config, {
     graphiql: {

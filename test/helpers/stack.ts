@@ -86,6 +86,13 @@ export async function gqlRequest<D>(url: string, query: string, variables?: Reco
   return { status: response.status, headers: response.headers, body };
 }
 
+/**
+ * The executor setting of the test run: `JIT_COMPILE_AFTER=1 npm test` runs every operation
+ * compiled by graphql-jit, `JIT_COMPILE_AFTER=0 npm test` every one on graphql-js; unset, the
+ * BFF's default. Spread into every BFF configuration the tests build.
+ */
+export const EXECUTOR_ENV: Record<string, string> = process.env.JIT_COMPILE_AFTER === undefined ? {} : { JIT_COMPILE_AFTER: process.env.JIT_COMPILE_AFTER };
+
 export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
   const emulator = await startEmulator({ port: 0, dev: true, log: () => {} });
   if (!emulator.demo) throw new Error('the emulator started without its demo seed');
@@ -96,6 +103,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     LOG_LEVEL: 'silent',
     UPSTREAM_BACKOFF_MS: '10',
     RATE_LIMIT_PER_MINUTE: '100000',
+    ...EXECUTOR_ENV,
     ...options.env,
   });
   const bff = await createBffServer(config);

@@ -1,0 +1,161 @@
+/**
+ * Compiled execution: queries seen more than once are compiled by graphql-jit into plain
+ * functions (no per-field argument coercion, resolve-info allocation or completion dispatch) and
+ * run through Apollo Server's executor hook (its `gateway` interface, here serving the BFF's own
+ * schema). Operations seen fewer times, mutations (their cost is upstream), and anything
+ * graphql-jit cannot compile run on graphql-js as before. Parsing, validation, plugins and error
+ * formatting stay Apollo's. Variables are coerced by graphql-js in both cases, so invalid variables
+ * get graphql-js's errors (messages, nodes, BAD_USER_INPUT), whichever executor runs.
+ *
+ * Bounded: at most `maxEntries` operations are remembered (sightings and compiled functions, least
+ * recently used dropped first), and only operations of at most `maxFields` fields are compiled:
+ * compiling takes about 1 ms for the SDK's default selection but grows faster than the document
+ * (a 1,000-alias lookup takes most of a second of blocked event loop), so large documents, which
+ * rarely repeat, stay on graphql-js.
+ */
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
+import { execute, getVariableValues, Kind, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+export interface CompiledExecutionOptions {
+  /**
+   * Sightings of an operation (document and operation name) after which it is compiled: 2 = from
+   * its second request on; 1 = at once; 0 = never (graphql-js only).
+   */
+  compileAfter: number;
+  /** Operations remembered at most. @default 1000 */
+  maxEntries?: number;
+  /** Largest operation compiled, in field selections (fragments expanded). @default 200 */
+  maxFields?: number;
+}
+
+/**
+ * Field selections of an operation, fragments expanded where spread, counting stops past `limit`
+ * (so a huge or cyclic-looking document costs at most `limit` steps).
+ */
+export function fieldCount(document: DocumentNode, operation: OperationDefinitionNode, limit: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let count = 0;
+  const walk = (set: SelectionSetNode): void => {
+    for (const selection of set.selections) {
+      if (count > limit) return;
+      if (selection.kind === Kind.FIELD) {
+        count += 1;
+        if (selection.selectionSet) walk(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return count;
+}
+
+/** Apollo Server's executor hook and the executor it loads. */
+export type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+
+type Entry = { seen: number; compiled?: CompiledQuery | null };
+
+/** A small LRU map: `get` refreshes, `set` drops the least recently used beyond `max`. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export interface CompiledExecutor {
+  /** Runs one operation: compiled when seen often enough, graphql-js otherwise. */
+  run(args: {
+    document: DocumentNode;
+    /** The operation Apollo resolved (null: let graphql-js report why there is none). */
+    operation: OperationDefinitionNode | null;
+    /** Identifies the document text (Apollo's query hash). */
+    key: string;
+    operationName: string | null;
+    variables: Record<string, unknown> | undefined;
+    contextValue: unknown;
+  }): Promise<ExecutionResult> | ExecutionResult;
+  /** Operations currently compiled (metrics, tests). */
+  compiledCount(): number;
+}
+
+export function createCompiledExecutor(schema: GraphQLSchema, options: CompiledExecutionOptions): CompiledExecutor {
+  const entries = new Lru<Entry>(options.maxEntries ?? 1000);
+  const maxFields = options.maxFields ?? 200;
+  let compiled = 0;
+  const slow = (document: DocumentNode, operationName: string | null, variables: Record<string, unknown> | undefined, contextValue: unknown) =>
+    execute({ schema, document, operationName, variableValues: variables, contextValue });
+  return {
+    run({ document, operation, key, operationName, variables, contextValue }) {
+      if (options.compileAfter <= 0 || operation?.operation !== 'query') return slow(document, operationName, variables, contextValue);
+      const id = `${operationName ?? ''}\u0000${key}`;
+      let entry = entries.get(id);
+      if (!entry) {
+        entry = { seen: 0 };
+        entries.set(id, entry);
+      }
+      entry.seen += 1;
+      if (entry.compiled === undefined && entry.seen >= options.compileAfter) {
+        // null: too large to compile, or refused by graphql-jit (reported errors): stays on graphql-js.
+        const result = fieldCount(document, operation, maxFields) > maxFields ? null : compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
+        entry.compiled = result && isCompiledQuery(result) ? result : null;
+        if (entry.compiled) compiled += 1;
+      }
+      if (!entry.compiled) return slow(document, operationName, variables, contextValue);
+      // graphql-js's coercion and errors (graphql-jit's own messages differ and lack the variable's node).
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
+      if (coerced.errors) return { errors: coerced.errors };
+      return entry.compiled.query(undefined, contextValue, coerced.coerced);
+    },
+    compiledCount: () => compiled,
+  };
+}
+
+/**
+ * Apollo Server's executor hook (`new ApolloServer({ gateway })`) serving `schema` through a
+ * compiled executor. Apollo validates against the schema given here and calls the executor
+ * after its own parsing, validation and plugins, exactly where it would call graphql-js.
+ */
+export function compiledExecutionGateway(schema: GraphQLSchema, options: CompiledExecutionOptions): GatewayInterface {
+  const executor = createCompiledExecutor(schema, options);
+  const run: GatewayExecutor = (requestContext) =>
+    executor.run({
+      document: requestContext.document,
+      operation: requestContext.operation ?? null,
+      // Apollo's hash of the query text: the same text is the same document.
+      key: requestContext.queryHash,
+      operationName: requestContext.operationName ?? requestContext.request.operationName ?? null,
+      variables: requestContext.request.variables,
+      contextValue: requestContext.context,
+    }) as ReturnType<GatewayExecutor>;
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    async load() {
+      return { executor: run };
+    },
+    async stop() {},
+  };
+}
