@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
+import type { BulkService } from './bulk/service.js';
 
 export interface Warning {
   code: string;
@@ -29,6 +30,8 @@ export interface BffContext {
   /** The Idempotency-Key request header. */
   idempotencyKey: string | null;
   cache: BffCache;
+  /** Bulk operations (src/bulk); null in contexts built without a server (unit tests). */
+  bulk: BulkService | null;
   /** Upstream HTTP attempts made for this request (metrics, tests). */
   upstreamCalls: { count: number };
   /** The start-up warm-up request (not logged, not measured). */
@@ -61,6 +64,7 @@ export interface ContextInput {
   config: Readonly<Config>;
   cache: BffCache;
   idempotencyKey: string | null;
+  bulk?: BulkService | null;
   /** Aborted when the HTTP client disconnects before the response is sent. */
   signal?: AbortSignal;
   warmUp?: boolean;
@@ -93,6 +97,7 @@ export function createContext(input: ContextInput): BffContext {
     config: input.config,
     idempotencyKey: input.idempotencyKey,
     cache: input.cache,
+    bulk: input.bulk ?? null,
     upstreamCalls,
     warmUp: input.warmUp,
     detachClientSignal: () => {

@@ -22,6 +22,8 @@ import { buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
 import { createRateLimiter } from './upstream/rateLimit.js';
+import { createBulkEngine } from './bulk/index.js';
+import { startSubscriptions } from './bulk/ws.js';
 
 export interface BffServerDeps {
   /** Replaces the HTTP upstream client (tests). Default: an undici pool to `config.KILI_API_URL`. */
@@ -68,10 +70,12 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     warmUpstream = () => pooled.warmUp();
   }
 
+  const bulk = await createBulkEngine(config, cache, upstream, logger);
   const httpServer = createServer();
   const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })]);
+  const schema = await buildBffSchema();
   const apollo = new ApolloServer<BffContext>({
-    schema: await buildBffSchema(),
+    schema,
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -96,6 +100,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     apollo,
     upstream,
     cache,
+    bulk,
     graphiql: deps.graphiql,
     isUpstreamReachable: async () => {
       if (!upstreamUrl) return true;
@@ -110,6 +115,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     },
   });
   httpServer.on('request', app);
+  const closeSubscriptions = startSubscriptions({ httpServer, schema, validationRules, config, upstream, cache, bulk, logger });
   httpServer.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -131,12 +137,17 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       // connections with a request in flight get SHUTDOWN_GRACE_MS, and each is closed as soon as
       // its response is written (the drain plugin ends such sockets after their last response).
       const grace = setTimeout(() => httpServer.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+      // WebSocket clients are told the server is going away; running operations stop taking new
+      // batches (with Redis, another replica resumes them from their checkpoint).
+      const subscriptionsClosed = closeSubscriptions().catch(() => {});
       const stopping = apollo.stop(); // stops accepting connections, drains the HTTP server
       httpServer.closeIdleConnections();
       try {
         await stopping;
       } finally {
         clearTimeout(grace);
+        await subscriptionsClosed;
+        await bulk.close().catch(() => {});
         await closeUpstream();
         if (!deps.cache) await cache.close();
       }

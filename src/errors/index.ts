@@ -15,6 +15,10 @@ export const BffErrorCode = {
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   VERIFICATION_FAILED: 'VERIFICATION_FAILED',
   PARTIAL_FAILURE: 'PARTIAL_FAILURE',
+  /** A bulk operation id that does not exist for the caller's credential (another's looks the same). */
+  BULK_OPERATION_NOT_FOUND: 'BULK_OPERATION_NOT_FOUND',
+  /** The Idempotency-Key is held by a request still running (on any replica): retry after `retryAfterMs`. */
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type BffErrorCode = (typeof BffErrorCode)[keyof typeof BffErrorCode];

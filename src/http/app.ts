@@ -14,6 +14,7 @@ import { ClientClosedRequestError, createContext, type BffContext } from '../con
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { BulkService } from '../bulk/service.js';
 import { graphiqlRouter } from './graphiql.js';
 
 export interface AppDeps {
@@ -21,6 +22,7 @@ export interface AppDeps {
   apollo: ApolloServer<BffContext>;
   upstream: UpstreamClient;
   cache: BffCache;
+  bulk: BulkService;
   /** Resolves true when the upstream answers HTTP at all. */
   isUpstreamReachable: () => Promise<boolean>;
   graphiql?: { defaultHeaders?: Record<string, string>; defaultQuery?: string };
@@ -96,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
           upstream: deps.upstream,
           config,
           cache: deps.cache,
+          bulk: deps.bulk,
           idempotencyKey: req.get('idempotency-key') ?? null,
           signal: clientGone(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,

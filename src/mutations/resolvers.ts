@@ -5,48 +5,61 @@
  * src/schema/.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type {
-  MutationAddToReviewArgs,
-  MutationAppendManyToDatasetArgs,
-  MutationChangeAssetExternalIdsArgs,
-  MutationDeleteManyFromDatasetArgs,
-  MutationSendBackToQueueArgs,
-  MutationUpdatePropertiesInAssetsArgs,
-} from '../__generated__/bff.js';
 import type { BffContext } from '../context.js';
 import type { UpstreamAsset } from '../upstream/assets.js';
-import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind, MutationOutcome } from './types.js';
+import type { MutationKind, MutationOutcome } from './types.js';
 import type { PipelineDeps } from './pipeline.js';
+import type { MaybeOperation } from '../bulk/service.js';
+import { operationId } from '../bulk/service.js';
 import { requireCredential } from '../loaders/index.js';
 import { assetSelection } from '../upstream/projection.js';
-import { runAppend } from './append.js';
-import { bodyHash, idSeed, withIdempotency } from './idempotency.js';
-import { runIdList, runUpdate } from './pipeline.js';
+import { executePlan } from './execute.js';
+import { bodyHash, checkIdempotencyKey, idSeed, withIdempotency, type IdempotencyLock } from './idempotency.js';
+import { redisIdempotencyLock } from './idempotency-lock.js';
+import { planMutation } from './plan.js';
+import { settled } from './pipeline.js';
 import { settingsFromConfig } from './settings.js';
 import { createMutationUpstream } from './upstream.js';
 
+/** One lock per cache (the Redis one when the cache is Redis). */
+const locks = new WeakMap<object, IdempotencyLock | undefined>();
+function lockFor(cache: BffContext['cache']): IdempotencyLock | undefined {
+  if (!locks.has(cache)) locks.set(cache, cache.redisClient ? redisIdempotencyLock(cache.redisClient as Parameters<typeof redisIdempotencyLock>[0]) : undefined);
+  return locks.get(cache);
+}
+
 /**
  * Runs one mutation: UNAUTHENTICATED before anything else without a credential; with an
- * `Idempotency-Key`, a repeat (same credential, key, field and arguments) replays the result.
+ * `Idempotency-Key`, a repeat (same credential, key, field and arguments) replays the result,
+ * whichever replica it reaches. `async: true` → queued as a bulk operation after planning; a
+ * synchronous run that outlives SYNC_BUDGET_MS continues as one.
  */
-async function execute(
-  kind: MutationKind,
-  args: object,
-  ctx: BffContext,
-  info: GraphQLResolveInfo,
-  run: (deps: PipelineDeps) => Promise<MutationOutcome>,
-): Promise<ResultParent> {
+async function execute(kind: MutationKind, args: object & { async?: boolean | null }, ctx: BffContext, info: GraphQLResolveInfo): Promise<ResultParent> {
   const credential = requireCredential(ctx.credential);
   const settings = settingsFromConfig(ctx.config);
-  let outcome: MutationOutcome;
+  const { async: asJob, ...mutationArgs } = args;
+  const bulk = ctx.bulk;
+  if (asJob && !bulk) throw new TypeError('bulk operations are not configured in this context');
+  const go = (idSeedValue: string | undefined, operationId: string | undefined): Promise<MaybeOperation> => {
+    const deps = { upstream: createMutationUpstream(ctx), settings, ...(idSeedValue ? { idSeed: idSeedValue } : {}) };
+    if (!bulk) return runPlanned(kind, mutationArgs, deps);
+    const request = { kind, args: mutationArgs, credential, deps, ...(operationId ? { operationId } : {}) };
+    return asJob ? bulk.start(request) : bulk.runSync(request);
+  };
+  let outcome: MaybeOperation;
   try {
     if (!ctx.idempotencyKey) {
-      outcome = await run({ upstream: createMutationUpstream(ctx), settings });
+      outcome = await go(undefined, undefined);
     } else {
+      checkIdempotencyKey(ctx.idempotencyKey);
       const scope = { credentialHash: credential.hash, key: ctx.idempotencyKey, responseKey: String(info.path.key) };
-      const go = () => run({ upstream: createMutationUpstream(ctx), settings, idSeed: idSeed(scope) });
-      outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, go);
+      const seed = idSeed(scope);
+      outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, () => go(seed, operationId(seed)), {
+        lock: lockFor(ctx.cache),
+        waitMs: ctx.config.SYNC_BUDGET_MS + 5_000,
+        // Store only what followed an upstream call the credential passed: a made-up key stores nothing.
+        canStore: () => ctx.upstreamCalls.count > 0,
+      });
     }
   } catch (error) {
     // Some assets may have changed (PARTIAL_FAILURE…): later fields of the operation read afresh.
@@ -55,6 +68,11 @@ async function execute(
   }
   forgetAssets(ctx, outcome.assetIds);
   return { ...outcome, kind };
+}
+
+/** Plans then executes at once (a context without bulk operations). */
+async function runPlanned(kind: MutationKind, args: object, deps: PipelineDeps): Promise<MutationOutcome> {
+  return settled(await executePlan(await planMutation(kind, args, deps), deps));
 }
 
 /**
@@ -69,25 +87,25 @@ function forgetAssets(ctx: BffContext, ids: readonly string[] | null): void {
   ctx.loaders.assetIdByExternalId.clearAll();
 }
 
-/** The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from. */
-export type ResultParent = MutationOutcome & { kind: MutationKind };
+/**
+ * The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from,
+ * and the bulk operation it continues as, if any.
+ */
+export type ResultParent = MutationOutcome & { kind: MutationKind; operationId?: string };
 
-const idList =
-  <A extends IdListArgs>(kind: IdListKind) =>
-  (_: unknown, args: A, ctx: BffContext, info: GraphQLResolveInfo) =>
-    execute(kind, args, ctx, info, (deps) => runIdList(kind, args, deps));
+const resolver =
+  (kind: MutationKind) =>
+  (_: unknown, args: object, ctx: BffContext, info: GraphQLResolveInfo): Promise<ResultParent> =>
+    execute(kind, args, ctx, info);
 
 export const mutationResolvers = {
   Mutation: {
-    appendManyToDataset: (_: unknown, args: MutationAppendManyToDatasetArgs & AppendArgs, ctx: BffContext, info: GraphQLResolveInfo) =>
-      execute('appendManyToDataset', args, ctx, info, (deps) => runAppend(args, deps)),
-    updatePropertiesInAssets: (_: unknown, args: MutationUpdatePropertiesInAssetsArgs & UpdateArgs, ctx: BffContext, info: GraphQLResolveInfo) =>
-      execute('updatePropertiesInAssets', args, ctx, info, (deps) => runUpdate('updatePropertiesInAssets', args, deps)),
-    changeAssetExternalIds: (_: unknown, args: MutationChangeAssetExternalIdsArgs & ChangeExternalIdsArgs, ctx: BffContext, info: GraphQLResolveInfo) =>
-      execute('changeAssetExternalIds', args, ctx, info, (deps) => runUpdate('changeAssetExternalIds', args, deps)),
-    deleteManyFromDataset: idList<MutationDeleteManyFromDatasetArgs & IdListArgs>('deleteManyFromDataset'),
-    addToReview: idList<MutationAddToReviewArgs & IdListArgs>('addToReview'),
-    sendBackToQueue: idList<MutationSendBackToQueueArgs & IdListArgs>('sendBackToQueue'),
+    appendManyToDataset: resolver('appendManyToDataset'),
+    updatePropertiesInAssets: resolver('updatePropertiesInAssets'),
+    changeAssetExternalIds: resolver('changeAssetExternalIds'),
+    deleteManyFromDataset: resolver('deleteManyFromDataset'),
+    addToReview: resolver('addToReview'),
+    sendBackToQueue: resolver('sendBackToQueue'),
   },
   AssetMutationResult: {
     /** Resolved through the by-id loader only when selected; never after a delete. */
@@ -99,5 +117,8 @@ export const mutationResolvers = {
       if (failed) throw failed;
       return rows.filter((r): r is UpstreamAsset => r !== null);
     },
+    /** The bulk operation this mutation continues as (live: read at each request), or null. */
+    operation: async (parent: ResultParent, _: unknown, ctx: BffContext) =>
+      parent.operationId && ctx.bulk && ctx.credential ? ctx.bulk.get(parent.operationId, ctx.credential.hash) : null,
   },
 };

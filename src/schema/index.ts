@@ -1,7 +1,8 @@
 /**
  * Assembles the executable federation v2 subgraph schema ONCE per process: `schema/bff.graphql`,
- * the scalars, the read resolvers, and the mutation resolvers (src/mutations), each mutation
- * wrapped so that its outcome invalidates the response cache.
+ * the scalars, the read resolvers, the mutation resolvers (src/mutations), each mutation
+ * wrapped so that its outcome invalidates the response cache, and the bulk-operation resolvers
+ * (src/bulk).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { BffErrorCode, isBffError } from '../errors/index.js';
 import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { mutationResolvers } from '../mutations/resolvers.js';
+import { bulkResolvers } from '../bulk/resolvers.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
 
 /**
@@ -81,6 +83,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
+    for (const [type, fields] of Object.entries(bulkResolvers as ResolverMap)) resolvers[type] = { ...resolvers[type], ...fields };
     return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
   });
   return built;

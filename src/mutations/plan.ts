@@ -1,0 +1,126 @@
+/**
+ * Stages validate + resolve ids, as a serialisable plan (internal): what a mutation will send,
+ * decided before anything changes. A synchronous mutation plans then executes at once
+ * (execute.ts); a bulk operation plans in the request (bad input is an error, nothing is queued)
+ * and executes later, possibly in another process, from the stored plan.
+ */
+import type { AssetData } from './ports.js';
+import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
+import type { IdListKind, MutationKind, MutationWarning } from './types.js';
+import type { AppendRow } from './append-prepare.js';
+import type { PipelineDeps } from './pipeline.js';
+import type { RefItem, Validated } from './validate.js';
+import { assertNever, badUserInput } from '../errors/index.js';
+import { chunk, listForMessage } from './chunk.js';
+import { classify, needsInputType, validateAppend, type AppendDraft } from './append-prepare.js';
+import { newAssetId } from './ids.js';
+import { mapLimited } from './read.js';
+import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve.js';
+import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
+
+interface PlanBase {
+  projectId: string | null;
+  /** Every asset the plan acts on, in input order; batch i is `ids[i*batchSize … (i+1)*batchSize)`. */
+  ids: string[];
+  warnings: MutationWarning[];
+}
+
+/** A mutation's work, JSON-serialisable. `ids` empty: nothing to do (the warnings say why). */
+export type MutationPlan =
+  | (PlanBase & { kind: IdListKind; field: 'assetIds' | 'externalIds' })
+  | (PlanBase & { kind: 'updatePropertiesInAssets' | 'changeAssetExternalIds'; data: AssetData[] })
+  | (PlanBase & { kind: 'appendManyToDataset'; projectId: string; rows: AppendRow[]; verified: boolean });
+
+/** delete / addToReview / sendBackToQueue: the ids, resolved and checked to exist. */
+export async function planIdList(kind: IdListKind, args: IdListArgs, deps: PipelineDeps): Promise<MutationPlan> {
+  const validated = validateIdList(kind, args);
+  const field = args.assetIds ? 'assetIds' : 'externalIds';
+  const projectId = args.projectId ?? null;
+  if (validated.kind === 'empty') return { kind, field, projectId, ids: [], warnings: validated.warnings };
+  const ids = await resolveRefs(deps.upstream, projectId, validated.value, deps.settings);
+  return { kind, field, projectId, ids, warnings: [...validated.warnings] };
+}
+
+/** updatePropertiesInAssets / changeAssetExternalIds: ids resolved, distinct, new external ids free. */
+export async function planUpdate(
+  kind: Extract<MutationKind, 'updatePropertiesInAssets' | 'changeAssetExternalIds'>,
+  args: UpdateArgs | ChangeExternalIdsArgs,
+  deps: PipelineDeps,
+): Promise<MutationPlan> {
+  const { upstream, settings } = deps;
+  let validated: Validated<RefItem[]>;
+  switch (kind) {
+    case 'updatePropertiesInAssets':
+      validated = validateUpdate(args as UpdateArgs);
+      break;
+    case 'changeAssetExternalIds':
+      validated = validateChangeExternalIds(args as ChangeExternalIdsArgs);
+      break;
+    default:
+      return assertNever(kind, 'mutation kind');
+  }
+  const projectId = args.projectId ?? null;
+  if (validated.kind === 'empty') return { kind, projectId, ids: [], data: [], warnings: validated.warnings };
+  const items = validated.value;
+  const ids = await resolveRefs(upstream, projectId, items.map((i) => i.ref), settings);
+  assertDistinct(ids);
+  if (kind === 'changeAssetExternalIds') {
+    await assertNewExternalIdsFree(upstream, projectId, ids, items.map((i) => i.data.externalId as string), settings);
+  }
+  return { kind, projectId, ids, data: items.map((i) => i.data), warnings: validated.warnings };
+}
+
+/**
+ * Append: validate → classify → skip existing external ids → client ids. Generated external ids
+ * derive from `deps.idSeed` when set (Idempotency-Key, bulk operation id), so a rerun of the same
+ * request or operation never duplicates.
+ */
+export async function planAppend(args: AppendArgs, deps: PipelineDeps): Promise<MutationPlan> {
+  const { upstream, settings } = deps;
+  const { projectId } = args;
+  const verified = args.waitUntilAvailability !== false;
+  const validated = validateAppend(args, deps.idSeed ?? null);
+  if (validated.kind === 'empty') return { kind: 'appendManyToDataset', projectId, ids: [], rows: [], verified, warnings: validated.warnings };
+  const warnings = [...validated.warnings];
+  let inputType = null;
+  if (needsInputType(validated.value)) {
+    inputType = await upstream.projectInputType(projectId);
+    if (inputType === null) throw badUserInput('projectId', `Project ${projectId} does not exist or you do not have access to it.`);
+  }
+  const rows = validated.value.map((draft) => classify(draft, newAssetId(), inputType));
+  const existing = await existingExternalIds(deps, projectId, validated.value);
+  if (existing.size > 0) {
+    warnings.push({
+      code: 'EXISTING_EXTERNAL_IDS_SKIPPED',
+      field: 'assets.externalId',
+      message: `${existing.size} input asset(s) were skipped because their external id already exists in the project: ${listForMessage([...existing])}.`,
+    });
+  }
+  const toCreate = rows.filter((r) => !existing.has(r.externalId));
+  return { kind: 'appendManyToDataset', projectId, ids: toCreate.map((r) => r.id), rows: toCreate, verified, warnings };
+
+  async function existingExternalIds(d: PipelineDeps, project: string, drafts: readonly AppendDraft[]): Promise<Set<string>> {
+    const given = drafts.filter((x) => x.mayExist).map((x) => x.externalId);
+    const found = await mapLimited(chunk(given, settings.filterExistingChunkSize), settings.concurrency, (part) =>
+      d.upstream.filterExistingAssets(project, part),
+    );
+    return new Set(found.flat());
+  }
+}
+
+/** Plans any of the six mutations from its GraphQL arguments. */
+export function planMutation(kind: MutationKind, args: object, deps: PipelineDeps): Promise<MutationPlan> {
+  switch (kind) {
+    case 'appendManyToDataset':
+      return planAppend(args as AppendArgs, deps);
+    case 'updatePropertiesInAssets':
+    case 'changeAssetExternalIds':
+      return planUpdate(kind, args as UpdateArgs | ChangeExternalIdsArgs, deps);
+    case 'deleteManyFromDataset':
+    case 'addToReview':
+    case 'sendBackToQueue':
+      return planIdList(kind, args as IdListArgs, deps);
+    default:
+      return assertNever(kind, 'mutation kind');
+  }
+}
