@@ -217,8 +217,17 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
       return { kind: 'done' };
     }
     const owner = record.owner;
-    if (!(await deps.slots.acquire(owner, id, deps.leaseMs))) return { kind: 'later', delayMs: SLOT_RETRY_MS };
-    const renew = setInterval(() => void deps.slots.acquire(owner, id, deps.leaseMs).catch(() => {}), Math.max(50, deps.leaseMs / 3));
+    const holder = randomUUID();
+    // Someone runs it (a worker, or the request that handed itself off): look again later.
+    if (!(await deps.slots.hold(id, holder, deps.leaseMs))) return { kind: 'later', delayMs: Math.max(SLOT_RETRY_MS, deps.leaseMs / 2) };
+    if (!(await deps.slots.acquire(owner, id, deps.leaseMs))) {
+      await deps.slots.drop(id, holder);
+      return { kind: 'later', delayMs: SLOT_RETRY_MS };
+    }
+    const renew = setInterval(() => {
+      void deps.slots.hold(id, holder, deps.leaseMs).catch(() => {});
+      void deps.slots.acquire(owner, id, deps.leaseMs).catch(() => {});
+    }, Math.max(50, deps.leaseMs / 3));
     try {
       const [plan, sealed] = await Promise.all([store.plan(id), store.sealedCredential(id)]);
       const credential = sealed ? deps.sealer.open(id, sealed) : null;
@@ -254,6 +263,7 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
     } finally {
       clearInterval(renew);
       await deps.slots.release(owner, id).catch(() => {});
+      await deps.slots.drop(id, holder).catch(() => {});
     }
   };
 
@@ -266,6 +276,79 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
     );
     bulkOperations.inc({ kind: record.kind, status: 'CANCELED' });
     logger.info({ operationId: record.id, kind: record.kind, status: 'CANCELED' }, 'bulk operation finished');
+  };
+
+  /**
+   * A synchronous run past its budget becomes an operation: stored with its plan (when known) and
+   * sealed credential, queued, and held by this process's run lease while the work goes on here.
+   * If this process dies (or shuts down), the lease lapses and a worker resumes the operation from
+   * its checkpoint, as for any queued operation.
+   */
+  const handOff = async (
+    request: MutationRequest,
+    owner: string,
+    started: string,
+    current: MutationPlan | null,
+    planned: Promise<MutationPlan>,
+    work: Promise<ExecuteReport>,
+    progress: { applied: ReadonlyMap<number, readonly string[]>; inFlight: readonly number[] },
+    attach: (id: string, hooks: ExecuteHooks) => void,
+  ): Promise<MaybeOperation> => {
+    const id = request.operationId ?? operationId();
+    const holder = randomUUID();
+    const batches = chunk(current?.ids ?? [], settings.batchSize);
+    const appliedSoFar = [...progress.applied.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, ids]) => ids);
+    const processed = [...progress.applied.keys()].reduce((n, index) => n + (batches[index]?.length ?? 0), 0);
+    const sent = progress.applied.size + progress.inFlight.length;
+    const record = newRecord(id, request.kind, owner, {
+      status: 'RUNNING',
+      projectId: current?.projectId ?? ((request.args as { projectId?: string | null }).projectId ?? null),
+      total: current?.ids.length ?? inputLength(request.args),
+      startedAt: started,
+      createdAt: started,
+      warnings: current?.warnings ?? [],
+    });
+    const ready = (async () => {
+      await deps.slots.hold(id, holder, deps.leaseMs);
+      await store.create(record, current, deps.sealer.seal(id, request.credential));
+      // The checkpoint of what ran before the hand-off, so that a resume does not send it again.
+      for (const index of [...progress.applied.keys(), ...progress.inFlight]) await store.markStarted(id, index);
+      for (const [index, done] of progress.applied) {
+        const size = batches[index]?.length ?? 0;
+        await store.markSettled(id, index, done, { processed: size, applied: done.length, failed: size - done.length, unknown: 0 });
+      }
+      if (!current) await planned.then((p) => store.setPlan(id, p)).catch(() => {});
+      await queue.enqueue(id);
+    })();
+    // Checkpoints written from now on (they wait until the record exists).
+    attach(id, progressHooks(id, ready));
+    await ready;
+    const heartbeat = setInterval(() => void deps.slots.hold(id, holder, deps.leaseMs).catch(() => {}), Math.max(50, deps.leaseMs / 3));
+    bulkOperations.inc({ kind: request.kind, status: 'RUNNING' });
+    logger.info({ operationId: id, kind: request.kind, total: record.total, processed }, 'synchronous mutation continues as a bulk operation');
+    void work
+      .then(
+        async (report) => {
+          // Stopped by this process shutting down (not by a cancel): a worker elsewhere resumes it.
+          if (closing && report.canceled && !(await store.isCancelRequested(id).catch(() => false))) return;
+          const latest = (await store.get(id)) ?? record;
+          const plan = await planned;
+          await finalize({ ...latest, total: plan.ids.length }, report);
+          if (report.outcome.assetIds.length > 0) await deps.cache.invalidateProject(report.outcome.projectId);
+        },
+        (error: unknown) => (closing ? undefined : fail(record, error)),
+      )
+      .catch((error: unknown) => logger.error({ operationId: id, err: error }, 'bulk operation could not record its end'))
+      .finally(() => {
+        clearInterval(heartbeat);
+        void deps.slots.drop(id, holder).catch(() => {});
+      });
+    const warning: MutationWarning = {
+      code: CONTINUES_AS_BULK_OPERATION,
+      field: null,
+      message: `The mutation ran longer than ${config.SYNC_BUDGET_MS} ms and continues as bulk operation ${id}: follow it with bulkOperation(id: "${id}") or Subscription.bulkOperation. assetIds lists what was applied so far.`,
+    };
+    return { projectId: record.projectId, assetIds: appliedSoFar, batches: sent, verified: false, warnings: [...record.warnings, warning], operationId: id };
   };
 
   void queue.start(runQueued, Math.max(1, config.BULK_WORKER_CONCURRENCY));
@@ -295,76 +378,38 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
 
     async runSync(request) {
       const owner = request.credential.hash;
-      const started = new Date().toISOString();
+      const startedAt = new Date().toISOString();
       let plan: MutationPlan | null = null;
       const applied = new Map<number, readonly string[]>();
-      let sent = 0;
+      const started = new Set<number>();
       let attached: { id: string; hooks: ExecuteHooks } | null = null;
       const hooks: ExecuteHooks = {
-        shouldStop: async () => attached !== null && (await store.isCancelRequested(attached.id)),
+        // Only once handed off: a cancel, or this process shutting down (another replica resumes it).
+        shouldStop: async () => attached !== null && (closing || (await store.isCancelRequested(attached.id))),
         onBatchStart: async (index) => {
-          sent += 1;
+          started.add(index);
           await attached?.hooks.onBatchStart?.(index);
         },
         onBatchSettled: async (index, ids, done) => {
+          started.delete(index);
           applied.set(index, done);
           await attached?.hooks.onBatchSettled?.(index, ids, done);
         },
       };
-      const work = (async () => {
-        plan = await planMutation(request.kind, request.args, request.deps);
-        return executePlan(plan, request.deps, hooks);
-      })();
+      const planned = planMutation(request.kind, request.args, request.deps);
+      const work = planned.then((p) => {
+        plan = p;
+        return executePlan(p, request.deps, hooks);
+      });
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), config.SYNC_BUDGET_MS);
       });
       const first = await Promise.race([work.then((report) => ({ report })), budget]).finally(() => clearTimeout(timer));
       if (first !== null) return settled(first.report);
-
-      // Hand-off: the work goes on here, as an operation that any replica can report on and cancel.
-      const current = plan as MutationPlan | null;
-      const id = request.operationId ?? operationId();
-      const appliedSoFar = [...applied.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, ids]) => ids);
-      const processed = [...applied.keys()].reduce((n, index) => n + (chunk(current?.ids ?? [], settings.batchSize)[index]?.length ?? 0), 0);
-      const record = newRecord(id, request.kind, owner, {
-        status: 'RUNNING',
-        projectId: current?.projectId ?? ((request.args as { projectId?: string | null }).projectId ?? null),
-        total: current?.ids.length ?? inputLength(request.args),
-        processed,
-        appliedCount: appliedSoFar.length,
-        failedCount: processed - appliedSoFar.length,
-        batches: sent,
-        startedAt: started,
-        createdAt: started,
-        warnings: current?.warnings ?? [],
+      return handOff(request, owner, startedAt, plan, planned, work, { applied: new Map(applied), inFlight: [...started] }, (id, hooksOf) => {
+        attached = { id, hooks: hooksOf };
       });
-      const ready = store.create(record, null, null);
-      attached = { id, hooks: progressHooks(id, ready) };
-      await ready;
-      bulkOperations.inc({ kind: request.kind, status: 'RUNNING' });
-      logger.info({ operationId: id, kind: request.kind, total: record.total, processed }, 'synchronous mutation continues as a bulk operation');
-      void work.then(
-        async (report) => {
-          const latest = (await store.get(id)) ?? record;
-          await finalize({ ...latest, total: (plan as MutationPlan | null)?.ids.length ?? latest.total }, report);
-          if (report.outcome.assetIds.length > 0) await deps.cache.invalidateProject(report.outcome.projectId);
-        },
-        (error: unknown) => fail(record, error),
-      ).catch((error: unknown) => logger.error({ operationId: id, err: error }, 'bulk operation could not record its end'));
-      const warning: MutationWarning = {
-        code: CONTINUES_AS_BULK_OPERATION,
-        field: null,
-        message: `The mutation ran longer than ${config.SYNC_BUDGET_MS} ms and continues as bulk operation ${id}: follow it with bulkOperation(id: "${id}") or Subscription.bulkOperation. assetIds lists what was applied so far.`,
-      };
-      return {
-        projectId: record.projectId,
-        assetIds: appliedSoFar,
-        batches: sent,
-        verified: false,
-        warnings: [...record.warnings, warning],
-        operationId: id,
-      };
     },
 
     async get(id, owner) {

@@ -85,6 +85,10 @@ export function createMemoryStore(retentionMs: number): BulkStore {
     async plan(id) {
       return live(id)?.plan ?? null;
     },
+    async setPlan(id, plan) {
+      const entry = live(id);
+      if (entry && !isFinal(entry.record.status)) entry.plan = plan;
+    },
     async sealedCredential(id) {
       return live(id)?.sealed ?? null;
     },

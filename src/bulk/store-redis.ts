@@ -111,6 +111,9 @@ export async function createRedisStore(client: Redis, prefix: string, retentionM
       const text = await client.get(k('plan', id));
       return text ? (JSON.parse(text) as MutationPlan) : null;
     },
+    async setPlan(id, plan) {
+      if (await client.exists(k('cred', id))) await client.set(k('plan', id), JSON.stringify(plan), { EX: ttlSeconds });
+    },
     sealedCredential: (id) => client.get(k('cred', id)),
     async markStarted(id, index) {
       await client

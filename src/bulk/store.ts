@@ -38,6 +38,8 @@ export interface BulkStore {
   requestCancel(id: string): Promise<void>;
   isCancelRequested(id: string): Promise<boolean>;
   plan(id: string): Promise<MutationPlan | null>;
+  /** Stores the plan of an operation created before its plan was known (a hand-off while planning). */
+  setPlan(id: string, plan: MutationPlan): Promise<void>;
   sealedCredential(id: string): Promise<string | null>;
   /** Checkpoint: batch `index` was sent. */
   markStarted(id: string, index: number): Promise<void>;
