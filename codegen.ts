@@ -5,6 +5,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * - kili-upstream.ts: types of the upstream Kili API subset (inputs for the BFF's upstream
  *   client, resolver signatures for the emulator).
  * - bff.ts: types and resolver signatures of the public schema (a federation v2 subgraph).
+ * `npm run codegen` then runs scripts/client-sdl.ts, which writes schema/bff.client.graphql (the
+ * public API as a client sees it, without federation machinery; committed and checked fresh too).
  */
 const config: CodegenConfig = {
   overwrite: true,

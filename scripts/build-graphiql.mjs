@@ -14,7 +14,9 @@
  * - manifest.json lists the servable files, their encodings and the app's entry points.
  *
  * The output is built in a temporary directory and swapped in at the end, so a running server
- * never sees a half-written build. Usage: `node scripts/build-graphiql.mjs` (part of `npm run build`).
+ * never sees a half-written build. It prints each step as it starts and, at the end, what it built
+ * and how long it took. Usage: `node scripts/build-graphiql.mjs` (part of `npm run build`);
+ * `GRAPHIQL_OUT_DIR=<dir>` builds elsewhere than public/graphiql/ (tests).
  */
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -25,7 +27,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'public', 'graphiql');
+const outDir = process.env.GRAPHIQL_OUT_DIR ? resolve(process.env.GRAPHIQL_OUT_DIR) : join(root, 'public', 'graphiql');
 const workDir = `${outDir}.tmp-${process.pid}`;
 const appEntry = join(root, 'src', 'graphiql-app', 'index.tsx');
 const WORKERS = {
@@ -177,8 +179,12 @@ async function main() {
   const pkg = JSON.parse(await readFile(join(root, 'node_modules', 'graphiql', 'package.json'), 'utf8'));
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
+  const step = (what) => console.log(`graphiql: ${what} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
+  step(`building GraphiQL ${pkg.version} into ${relative(root, outDir)}/: bundling ${Object.keys(WORKERS).length} Monaco workers`);
   const workers = await buildWorkers();
+  step('bundling the app (React, GraphiQL, styles, fonts)');
   const app = await buildApp(workers);
+  step('precompressing (brotli, gzip)');
   const files = await precompress(await listFiles(workDir));
   const manifest = { graphiqlVersion: pkg.version, builtAt: new Date().toISOString(), script: app.script, style: app.style, workers, files };
   await writeFile(join(workDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -10,6 +10,7 @@ import { GraphQLError, GraphQLObjectType, GraphQLScalarType, Kind, buildSchema, 
 import { queryResolvers, typeResolvers } from './resolvers.js';
 import { mutationResolvers } from './mutations.js';
 import { extraMutationResolvers } from './mutationsExtra.js';
+import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 function schemaPath(): string {
   for (const rel of ['../../schema/kili-upstream.graphql', '../../../schema/kili-upstream.graphql']) {
@@ -72,6 +73,7 @@ type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<never, nev
 /**
  * Builds the schema with graphql-js itself and attaches resolvers and scalar behaviour in place
  * (one `graphql` module instance: @graphql-tools' CJS build would load a second one under Vite).
+ * Its directives use only the 2021 spec's locations (./spec2021.ts), for graphql-core 3.2 clients.
  */
 export function buildEmulatorSchema(): GraphQLSchema {
   const schema = buildSchema(SCHEMA_SDL);
@@ -95,5 +97,5 @@ export function buildEmulatorSchema(): GraphQLSchema {
       field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
     }
   }
-  return schema;
+  return withSpec2021DirectiveLocations(schema);
 }

@@ -5,6 +5,10 @@
  * block written by `src/http/graphiql.ts` (endpoint, pre-filled request headers, default query),
  * then renders GraphiQL 5 against the BFF with `@graphiql/toolkit`'s fetcher. Styles and fonts
  * are bundled; the Monaco workers are set up by `./workers.js`, imported first.
+ *
+ * GraphiQL introspects with `inputValueDeprecation: true`: the deprecated filter aliases
+ * (`AssetWhere.consensusMarkGt`…) are then part of its schema, so the editor accepts them (with a
+ * deprecation warning) and the docs explorer lists them under "Deprecated Fields".
  */
 import './workers.js';
 import 'graphiql/style.css';
@@ -40,6 +44,7 @@ if (!container) throw new Error('GraphiQL: the page has no #graphiql element');
 createRoot(container).render(
   <GraphiQL
     fetcher={fetcher}
+    inputValueDeprecation
     defaultQuery={config.query}
     initialQuery={config.query || undefined}
     defaultHeaders={headers}

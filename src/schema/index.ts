@@ -17,6 +17,7 @@ import { Query } from '../resolvers/Query.js';
 import { mutationResolvers } from '../mutations/resolvers.js';
 import { bulkResolvers } from '../bulk/resolvers.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 /**
  * The package root: the nearest directory holding package.json above this module, so the SDL is
@@ -69,7 +70,10 @@ export function invalidatingResponseCache(resolve: Resolver): Resolver {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema, built on first call and shared afterwards. */
+/**
+ * The executable schema, built on first call and shared afterwards; its directives use only the
+ * 2021 spec's locations (./spec2021.ts).
+ */
 export function buildBffSchema(): Promise<GraphQLSchema> {
   built ??= Promise.resolve().then(() => {
     const resolvers: ResolverMap = {
@@ -84,7 +88,7 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
     for (const [type, fields] of Object.entries(bulkResolvers as ResolverMap)) resolvers[type] = { ...resolvers[type], ...fields };
-    return buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]));
   });
   return built;
 }

@@ -1,22 +1,25 @@
 /**
- * Offline GraphiQL, end to end: the built assets (scripts/build-graphiql.mjs, run here when
- * public/graphiql/ is missing), the router (src/http/graphiql.ts) as the real BFF mounts it, over
- * the Kili emulator, and a real Chromium that loads the page, runs an `assets` query on the demo
- * TEXT project and must never leave 127.0.0.1.
+ * Offline GraphiQL, end to end: the built assets (scripts/ensure-graphiql.mjs, which rebuilds
+ * public/graphiql/ when it is missing or stale), the router (src/http/graphiql.ts) as the real
+ * BFF mounts it, over the Kili emulator, and a real Chromium that loads the page, runs an `assets`
+ * query on the demo TEXT project and must never leave 127.0.0.1, and shows the deprecated filter
+ * aliases (no error marker in the editor, listed as deprecated in the docs). Without Chromium the
+ * browser part skips (test/helpers/browser.ts; CHROMIUM_PATH=/path/to/chromium to name one).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser, ConsoleMessage, Request as PwRequest } from 'playwright-core';
+import { launchChromium, requireChromium } from '../helpers/browser.js';
 import { emulatorCredentialHash, startBareRouter, startGraphiqlTarget } from './target.js';
 import type { GraphiqlTarget } from './target.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const ASSETS_DIR = join(ROOT, 'public', 'graphiql');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+const chromiumPath = requireChromium('graphiql.test.ts');
 
 interface Manifest {
   script: string;
@@ -28,9 +31,8 @@ let target: GraphiqlTarget;
 let manifest: Manifest;
 
 beforeAll(async () => {
-  if (!existsSync(join(ASSETS_DIR, 'manifest.json'))) {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-graphiql.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  }
+  // Builds public/graphiql/ when it is missing or older than its sources.
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'ensure-graphiql.mjs')], { cwd: ROOT, stdio: 'inherit' });
   target = await startGraphiqlTarget();
   manifest = JSON.parse(readFileSync(join(ASSETS_DIR, 'manifest.json'), 'utf8')) as Manifest;
 });
@@ -121,14 +123,11 @@ describe('graphiqlRouter over HTTP', () => {
   });
 });
 
-describe('GraphiQL in Chromium', () => {
+describe.skipIf(!chromiumPath)('GraphiQL in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium(chromiumPath!);
   });
 
   afterAll(async () => {
@@ -203,5 +202,45 @@ describe('GraphiQL in Chromium', () => {
     expect(await target.upstreamCredentialHashes()).toContain(emulatorCredentialHash(target.apiKey));
     expect(failures).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it('accepts a deprecated filter alias in the editor and lists it as deprecated in the docs', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const introspections: string[] = [];
+    page.on('request', (req) => {
+      const body = req.postData() ?? '';
+      if (body.includes('__schema')) introspections.push(body);
+    });
+    await page.goto(`${target.origin}${target.endpoint}`);
+    const queryEditor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await queryEditor.waitFor({ state: 'visible' });
+    await queryEditor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(`query WithAlias { countAssets(projectId: "${target.projectId}", where: { consensusMarkGt: 0.5 }) }`);
+    await page.locator('.graphiql-tab-active', { hasText: 'WithAlias' }).waitFor();
+    // Once the editor has validated the operation against the schema, the alias carries a
+    // deprecation warning and nothing is marked as an error.
+    await queryEditor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ timeout: 30_000 });
+    expect(await queryEditor.locator('.squiggly-error').count()).toBe(0);
+    expect(await queryEditor.locator('.squiggly-warning').count()).toBe(1);
+    expect(introspections.length).toBeGreaterThan(0);
+    for (const body of introspections) expect(body).toContain('inputFields(includeDeprecated: true)');
+
+    await page.getByRole('button', { name: /show documentation explorer/i }).click();
+    await page.locator('.graphiql-doc-explorer a', { hasText: /^AssetWhere$/ }).first().click();
+    await page.getByRole('button', { name: 'Show Deprecated Fields' }).click();
+    const deprecated = page.locator('.graphiql-doc-explorer-section-title', { hasText: 'Deprecated Fields' }).locator('xpath=..');
+    const listed = await deprecated.innerText();
+    expect(listed.split('\n').filter((line) => /^\w+: /.test(line))).toEqual([
+      'consensusMarkGt: Float', 'consensusMarkLt: Float', 'honeypotMarkGt: Float', 'honeypotMarkLt: Float',
+      'labelConsensusMarkGt: Float', 'labelConsensusMarkLt: Float', 'labelHoneypotMarkGt: Float', 'labelHoneypotMarkLt: Float',
+      'labelCreatedAtGt: DateTime', 'labelCreatedAtLt: DateTime', 'externalIdContains: [String!]',
+    ]);
+    expect(listed).toContain('consensusMarkGt: Float\n\nSame as consensusMarkGte: inclusive, as in the Kili SDK (not a strict bound).\n\nDeprecated\n\nUse consensusMarkGte.');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'graphiql-deprecated.png') });
+    await context.close();
   });
 });
