@@ -92,6 +92,39 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
+/** In-memory idempotency results kept at most, in bytes of their serialised form (oldest dropped first). */
+export const MEMORY_IDEM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A Map of keyv's serialised entries that drops its oldest entries beyond `maxBytes` in total
+ * (keyv stores strings in its memory store; other values count by their JSON length).
+ */
+export class ByteBoundedMap<K> extends Map<K, unknown> {
+  private bytes = 0;
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+  private static size(value: unknown): number {
+    return typeof value === 'string' ? value.length : (JSON.stringify(value)?.length ?? 0);
+  }
+  override set(key: K, value: unknown): this {
+    this.delete(key);
+    super.set(key, value);
+    this.bytes += ByteBoundedMap.size(value);
+    while (this.bytes > this.maxBytes && this.size > 0) this.delete(this.keys().next().value as K);
+    return this;
+  }
+  override delete(key: K): boolean {
+    if (!this.has(key)) return false;
+    this.bytes -= ByteBoundedMap.size(super.get(key));
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.bytes = 0;
+    super.clear();
+  }
+}
+
 function withGenerations(base: Omit<BffCache, 'invalidateProject' | 'responseGenerations'>, generations: NamespaceCache): BffCache {
   const bump = async (scopes: string[]) => {
     const token = randomUUID();
@@ -104,11 +137,23 @@ function withGenerations(base: Omit<BffCache, 'invalidateProject' | 'responseGen
   };
 }
 
+/** The bounded in-memory store of a namespace (Redis is bounded by its own policy). */
+function memoryStoreOf(ns: CacheNamespace): { store?: Map<string, unknown> } {
+  switch (ns) {
+    case 'response':
+      return { store: new BoundedMap(MEMORY_RESPONSE_ENTRIES) };
+    case 'idem':
+      return { store: new ByteBoundedMap(MEMORY_IDEM_BYTES) };
+    default:
+      return {};
+  }
+}
+
 /** Creates the caches. `url`: null or `memory:` → in memory; `redis://…` → Redis (connects now, rejects if unreachable). */
 export async function createCache(url: string | null): Promise<BffCache> {
   if (!url || !url.startsWith('redis')) {
     const stores = Object.fromEntries(
-      NAMESPACES.map((ns) => [ns, wrap(new Keyv(ns === 'response' ? { namespace: ns, store: new BoundedMap(MEMORY_RESPONSE_ENTRIES) } : { namespace: ns }))]),
+      NAMESPACES.map((ns) => [ns, wrap(new Keyv({ namespace: ns, ...memoryStoreOf(ns) }))]),
     ) as Record<CacheNamespace, NamespaceCache>;
     const generations = wrap(new Keyv({ namespace: 'response-gen' }));
     return withGenerations({ kind: 'memory', ...stores, redisClient: null, close: async () => {} }, generations);
