@@ -195,6 +195,22 @@ export function bulkEngineSuite(name: string, env: () => Record<string, string>)
       }
     });
 
+    it('at most BULK_MAX_RUNNING_PER_CREDENTIAL (2) run at once per credential; the third waits QUEUED, then runs', async () => {
+      const ids = await seedIds(900);
+      await stack.setFaults([{ kind: 'latency', ms: 40, rootField: 'updatePropertiesInAssets' }]);
+      const ops: string[] = [];
+      for (const part of [ids.slice(0, 300), ids.slice(300, 600), ids.slice(600)]) ops.push((await startUpdate(part, 6)).operation!.id);
+      let sawThirdWaiting = false;
+      for (;;) {
+        const states = await Promise.all(ops.map(async (id) => ((await stack.gql(GET, { id })).body.data as { bulkOperation: Operation }).bulkOperation.status));
+        expect(states.filter((status) => status === 'RUNNING').length).toBeLessThanOrEqual(2);
+        if (states[0] === 'RUNNING' && states[1] === 'RUNNING' && states[2] === 'QUEUED') sawThirdWaiting = true;
+        if (states.every((status) => status === 'COMPLETED')) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(sawThirdWaiting).toBe(true);
+    });
+
     it('Idempotency-Key: a retry while the operation runs and after it finished returns the same operation and starts nothing', async () => {
       const ids = await seedIds(600);
       await stack.setFaults([{ kind: 'latency', ms: 60, rootField: 'updatePropertiesInAssets' }]);
