@@ -2,8 +2,10 @@
  * GraphQL over WebSocket (`graphql-ws` protocol) on the same `/graphql` path as HTTP, for
  * `Subscription.bulkOperation` (wiring only). The credential comes from `connectionParams`, read
  * as headers are (`Authorization: X-API-Key: <key>`, `Authorization: Bearer <key>` or
- * `X-API-Key: <key>`, any letter case). Only subscriptions are served here: queries and
- * mutations go over HTTP (their limits, caches and plugins live there).
+ * `X-API-Key: <key>`, any letter case), or, when they carry none, from the headers of the
+ * WebSocket upgrade request (what gateways that propagate headers to subgraphs send). Only
+ * subscriptions are served here: queries and mutations go over HTTP (their limits, caches and
+ * plugins live there).
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -53,7 +55,9 @@ export function startSubscriptions(deps: WsDeps): () => Promise<void> {
         if (!ctx.extra.ctx) {
           ctx.extra.ctx = createContext({
             requestId: randomUUID(),
-            credential: parseCredential(paramsAsHeaders(ctx.connectionParams), deps.config.HASH_SECRET),
+            credential:
+              parseCredential(paramsAsHeaders(ctx.connectionParams), deps.config.HASH_SECRET) ??
+              parseCredential(ctx.extra.request.headers, deps.config.HASH_SECRET),
             upstream: deps.upstream,
             config: deps.config,
             cache: deps.cache,

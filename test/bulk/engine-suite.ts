@@ -156,8 +156,13 @@ export function bulkEngineSuite(name: string, env: () => Record<string, string>)
       await stack.setFaults([{ kind: 'latency', ms: 40, rootField: 'updatePropertiesInAssets' }]);
       const id = (await startUpdate(ids, 8)).operation!.id;
       const sub = subscribeOperation(stack.bff.url, id, { authorization: `X-API-Key: ${stack.key}` });
-      await sub.done;
-      await sub.close();
+      // A gateway propagating headers: the credential on the WebSocket upgrade request only.
+      const viaHeaders = subscribeOperation(stack.bff.url, id, {}, { authorization: `X-API-Key: ${stack.key}` });
+      const anonymous = subscribeOperation(stack.bff.url, id, {});
+      await Promise.all([sub.done, viaHeaders.done, anonymous.done]);
+      await Promise.all([sub.close(), viaHeaders.close(), anonymous.close()]);
+      expect(viaHeaders.received.at(-1)?.data?.bulkOperation).toEqual({ status: 'COMPLETED', processed: 800 });
+      expect(anonymous.received.map((r) => r.errors?.map((e) => e.extensions?.code))).toEqual([['UNAUTHENTICATED']]);
       const values = sub.received.map((r) => r.data?.bulkOperation);
       expect(sub.received.every((r) => r.errors === undefined)).toBe(true);
       const processed = values.map((v) => v?.processed ?? -1);

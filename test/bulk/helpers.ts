@@ -68,9 +68,17 @@ export interface Subscribed {
   close(): Promise<void>;
 }
 
-/** Subscribes with graphql-ws to `bulkOperation(id)` at `url` (http → ws), with `connectionParams`. */
-export function subscribeOperation(httpUrl: string, id: string, connectionParams: Record<string, string>): Subscribed {
-  const client = createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+/**
+ * Subscribes with graphql-ws to `bulkOperation(id)` at `url` (http → ws), with `connectionParams`
+ * (and `upgradeHeaders` on the WebSocket upgrade request, as a gateway propagating headers sends).
+ */
+export function subscribeOperation(httpUrl: string, id: string, connectionParams: Record<string, string>, upgradeHeaders: Record<string, string> = {}): Subscribed {
+  class WithHeaders extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers: upgradeHeaders });
+    }
+  }
+  const client = createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WithHeaders, connectionParams, retryAttempts: 0, lazy: true });
   const received: Subscribed['received'] = [];
   const done = new Promise<void>((resolve, reject) => {
     client.subscribe(

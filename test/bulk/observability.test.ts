@@ -17,7 +17,7 @@ describe('bulk operations: logs, metrics, largest input', () => {
   let bff: BffServer;
   const lines: Array<Record<string, unknown>> = [];
   const raw: string[] = [];
-  const gql = (query: string, variables?: Record<string, unknown>) => gqlRequest(bff.url, query, variables, { authorization: `X-API-Key: ${emulator.apiKey}` });
+  const gql = (query: string, variables?: Record<string, unknown>) => gqlRequest<Record<string, unknown>>(bff.url, query, variables, { authorization: `X-API-Key: ${emulator.apiKey}` });
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, dev: true, log: () => {} });
