@@ -92,7 +92,7 @@ describe.skipIf(!REDIS_URL)('Redis store (REDIS_URL set)', () => {
   contract('Redis', async (retentionMs) => {
     const client = createClient({ url: REDIS_URL });
     await client.connect();
-    const store = await createRedisStore(client, `test:store:${randomUUID()}`, retentionMs);
+    const store = await createRedisStore(client as unknown as Parameters<typeof createRedisStore>[0], `test:store:${randomUUID()}`, retentionMs);
     return {
       store,
       close: async () => {
