@@ -2,20 +2,12 @@
  * The per-request GraphQL context (DESIGN §2): credential, request id, per-request loaders, the
  * warnings collector rendered into `extensions.warnings`, config and caches.
  */
-import { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
+import type { BffWarning } from './errors/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
 import type { BulkService } from './bulk/service.js';
-
-export interface Warning {
-  code: string;
-  message: string;
-  field?: string;
-  /** DEPRECATED_FILTER: the field to use instead. */
-  replacement?: string;
-}
 
 export interface BffContext {
   requestId: string;
@@ -25,7 +17,7 @@ export interface BffContext {
   /** Created per request (src/loaders), on first use. */
   loaders: Loaders;
   /** Rendered into the response's extensions.warnings. */
-  warnings: Warning[];
+  warnings: BffWarning[];
   config: Readonly<Config>;
   /** The Idempotency-Key request header. */
   idempotencyKey: string | null;
@@ -38,23 +30,16 @@ export interface BffContext {
   warmUp?: boolean;
   /** Set when the response came from the response cache (logs). */
   responseCacheHit?: boolean;
-  /**
-   * Stops aborting this request's upstream calls when the client disconnects. Called for mutation
-   * operations: a write pipeline runs to completion (and stores its Idempotency-Key result) rather
-   * than stopping half-way with an outcome nobody will hear about.
-   */
-  detachClientSignal(): void;
+  /** The HTTP client of this request (src/plugins/client-disconnect); absent in-process. */
+  client?: ClientLink;
 }
 
-/**
- * The reason given to upstream calls aborted because the HTTP client went away. Never reaches a
- * client (it has left); logs show its code.
- */
-export class ClientClosedRequestError extends GraphQLError {
-  constructor() {
-    super('The client closed the request.', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
-    this.name = 'ClientClosedRequestError';
-  }
+/** What the context needs of the HTTP client: a signal for upstream calls while attached. */
+export interface ClientLink {
+  /** Aborted when the client disconnects; undefined once detached. */
+  readonly signal: AbortSignal | undefined;
+  /** Stops aborting this request's upstream calls when the client disconnects. */
+  detach(): void;
 }
 
 export interface ContextInput {
@@ -65,21 +50,21 @@ export interface ContextInput {
   cache: BffCache;
   idempotencyKey: string | null;
   bulk?: BulkService | null;
-  /** Aborted when the HTTP client disconnects before the response is sent. */
-  signal?: AbortSignal;
+  /** Its signal aborts this request's upstream calls when the HTTP client disconnects. */
+  client?: ClientLink;
   warmUp?: boolean;
 }
 
 /**
  * Builds a context. The upstream client given is wrapped to count this request's calls and to
- * abort them (and their retries) when the client disconnects (`input.signal`).
+ * abort them (and their retries) when the client disconnects (`input.client`).
  */
 export function createContext(input: ContextInput): BffContext {
   const upstreamCalls = { count: 0 };
-  let clientSignal = input.signal;
   const upstream: UpstreamClient = {
     execute: (credential, call, signal) => {
       upstreamCalls.count++;
+      const clientSignal = input.client?.signal;
       const combined = !clientSignal ? signal : !signal ? clientSignal : AbortSignal.any([signal, clientSignal]);
       return input.upstream.execute(credential, call, combined);
     },
@@ -100,8 +85,6 @@ export function createContext(input: ContextInput): BffContext {
     bulk: input.bulk ?? null,
     upstreamCalls,
     warmUp: input.warmUp,
-    detachClientSignal: () => {
-      clientSignal = undefined;
-    },
+    client: input.client,
   };
 }

@@ -9,16 +9,16 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { request } from 'undici';
 import { apolloCache, createCache, type BffCache } from './cache/index.js';
+import { formatError } from './errors/index.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
-import { formatError } from './http/formatError.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
-import { bffPlugins } from './plugins/index.js';
-import { buildBffSchema } from './schema/index.js';
+import { bffPipeline } from './plugins/index.js';
+import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
 import { createRateLimiter } from './upstream/rateLimit.js';
@@ -72,8 +72,13 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
 
   const bulk = await createBulkEngine(config, cache, upstream, logger);
   const httpServer = createServer();
-  const { plugins, validationRules } = bffPlugins(config, logger, [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })]);
-  const schema = await buildBffSchema();
+  const pipeline = bffPipeline({
+    config,
+    logger,
+    schemaVersion: bffSchemaVersion(),
+    extra: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS })],
+  });
+  const schema = await buildBffSchema(pipeline.mutationWrappers);
   const apollo = new ApolloServer<BffContext>({
     schema,
     introspection: config.INTROSPECTION,
@@ -85,8 +90,8 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     // stop barrier on success), so shutdown would hang.
     stopOnTerminationSignals: false,
     persistedQueries: { cache: apolloCache(cache.apq) },
-    plugins,
-    validationRules,
+    plugins: pipeline.plugins,
+    validationRules: pipeline.validationRules,
     formatError,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
@@ -115,7 +120,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     },
   });
   httpServer.on('request', app);
-  const closeSubscriptions = startSubscriptions({ httpServer, schema, validationRules, config, upstream, cache, bulk, logger });
+  const closeSubscriptions = startSubscriptions({ httpServer, schema, validationRules: pipeline.validationRules, config, upstream, cache, bulk, logger });
   httpServer.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

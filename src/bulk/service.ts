@@ -12,7 +12,8 @@ import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Credential, UpstreamClient } from '../upstream/client.js';
-import type { MutationKind, MutationOutcome, MutationWarning } from '../mutations/types.js';
+import type { MutationKind, MutationOutcome } from '../mutations/types.js';
+import type { BffWarning } from '../errors/index.js';
 import type { PipelineDeps } from '../mutations/pipeline.js';
 import type { ExecuteHooks, ExecuteReport, ResumePlan } from '../mutations/execute.js';
 import type { CredentialSealer } from './seal.js';
@@ -20,7 +21,8 @@ import type { BulkQueue, RunVerdict } from './queue.js';
 import type { RunSlots } from './slots.js';
 import type { BulkStore, ListFilter } from './store.js';
 import { createContext } from '../context.js';
-import { BffError, BffErrorCode } from '../errors/index.js';
+import { BffError, BffErrorCode, BffWarningCode } from '../errors/index.js';
+import { invalidateProject } from '../plugins/response-cache/generations.js';
 import { bulkAssetsProcessed, bulkOperations } from '../metrics.js';
 import { chunk } from '../mutations/chunk.js';
 import { executePlan } from '../mutations/execute.js';
@@ -34,8 +36,6 @@ import { isFinal, type BulkLists, type BulkRecord, type BulkStatus } from './typ
 export const MAX_ACTIVE_PER_CREDENTIAL = 100;
 /** Delay before a delivery that found every running slot taken is tried again, ms. */
 const SLOT_RETRY_MS = 250;
-
-export const CONTINUES_AS_BULK_OPERATION = 'CONTINUES_AS_BULK_OPERATION';
 
 export interface BulkServiceDeps {
   config: Readonly<Config>;
@@ -253,7 +253,7 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
       });
       if (closing && report.canceled && !(await store.isCancelRequested(id).catch(() => false))) return { kind: 'later', delayMs: 0 };
       await finalize(record, report);
-      if (report.outcome.assetIds.length > 0) await deps.cache.invalidateProject(report.outcome.projectId);
+      if (report.outcome.assetIds.length > 0) await invalidateProject(deps.cache.responseGen, report.outcome.projectId);
       return { kind: 'done' };
     } catch (error) {
       // Shutting down: leave it to another replica (BullMQ) rather than record a failure.
@@ -334,7 +334,7 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
           const latest = (await store.get(id)) ?? record;
           const plan = await planned;
           await finalize({ ...latest, total: plan.ids.length }, report);
-          if (report.outcome.assetIds.length > 0) await deps.cache.invalidateProject(report.outcome.projectId);
+          if (report.outcome.assetIds.length > 0) await invalidateProject(deps.cache.responseGen, report.outcome.projectId);
         },
         (error: unknown) => (closing ? undefined : fail(record, error)),
       )
@@ -343,9 +343,9 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
         clearInterval(heartbeat);
         void deps.slots.drop(id, holder).catch(() => {});
       });
-    const warning: MutationWarning = {
-      code: CONTINUES_AS_BULK_OPERATION,
-      field: null,
+    const warning: BffWarning = {
+      code: BffWarningCode.CONTINUES_AS_BULK_OPERATION,
+      field: 'async',
       message: `The mutation ran longer than ${config.SYNC_BUDGET_MS} ms and continues as bulk operation ${id}: follow it with bulkOperation(id: "${id}") or Subscription.bulkOperation. assetIds lists what was applied so far.`,
     };
     return { projectId: record.projectId, assetIds: appliedSoFar, batches: sent, verified: false, warnings: [...record.warnings, warning], operationId: id };
@@ -442,6 +442,6 @@ function operationIdSeed(id: string): string {
 }
 
 /** What an accepted operation's mutation answers at once. */
-function acceptedOutcome(record: BulkRecord, extra: MutationWarning[]): MaybeOperation {
+function acceptedOutcome(record: BulkRecord, extra: BffWarning[]): MaybeOperation {
   return { projectId: record.projectId, assetIds: [], batches: 0, verified: false, warnings: [...record.warnings, ...extra], operationId: record.id };
 }

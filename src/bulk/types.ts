@@ -3,7 +3,8 @@
  * small and JSON-serialisable; the asset id lists live next to it (per batch while running, whole
  * once final) so progress updates stay cheap at 100,000 assets.
  */
-import type { MutationKind, MutationOutcome, MutationWarning } from '../mutations/types.js';
+import type { BffWarning } from '../errors/index.js';
+import type { MutationKind, MutationOutcome } from '../mutations/types.js';
 
 export type BulkStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'PARTIAL_FAILURE' | 'FAILED' | 'CANCELING' | 'CANCELED';
 
@@ -33,7 +34,7 @@ export interface BulkRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  warnings: MutationWarning[];
+  warnings: BffWarning[];
   error: { code: string; message: string } | null;
   /** Final outcome (assetIds are the applied ones), set with a final status. */
   outcome: MutationOutcome | null;

@@ -1,18 +1,11 @@
 /**
  * Shared caches (DESIGN §8): one keyv namespace per feature — `apq` (persisted queries), `response`
- * (short-TTL read cache), `idem` (Idempotency-Key results). In memory by default; with
+ * (short-TTL read cache) and `response-gen` (its invalidation tokens, src/plugins/response-cache),
+ * `idem` (Idempotency-Key results). In memory by default; with
  * `CACHE_URL=redis://…` every namespace lives in Redis so that replicas share it.
  * Every method here never rejects: a store failure counts as a miss (reads) or is dropped (writes),
  * so the cache can never turn into a client-visible error.
- *
- * Response-cache invalidation uses generation tokens (namespace `response-gen`, never evicted in
- * memory): every cached response's key includes the tokens of what it read — `*` (everything),
- * `p:<projectId>` (a project's assets), `id` (assets read by id, whatever their project). A
- * mutation on project P replaces the tokens of `p:P` and `id`; one whose project is unknown
- * replaces `*`. Old entries are then never looked up again and expire with their TTL. Cheap (one
- * or two writes per mutation) and shared by every replica when the store is Redis.
  */
-import { randomUUID } from 'node:crypto';
 import { Keyv } from 'keyv';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
@@ -33,13 +26,8 @@ export interface BffCache {
   readonly apq: NamespaceCache;
   readonly response: NamespaceCache;
   readonly idem: NamespaceCache;
-  /**
-   * Invalidates the cached responses that read this project's assets (and every response that
-   * read assets by id). `null` (project unknown) invalidates every cached response. Never rejects.
-   */
-  invalidateProject(projectId: string | null): Promise<void>;
-  /** The current generation token of each scope (`*`, `id`, `p:<projectId>`); '0' when never invalidated. */
-  responseGenerations(scopes: readonly string[]): Promise<string[]>;
+  /** The response cache's generation tokens (never evicted in memory). */
+  readonly responseGen: NamespaceCache;
   /** The Redis client (node-redis) when kind is 'redis', for other shared state (rate limits). */
   readonly redisClient: unknown;
   close(): Promise<void>;
@@ -75,9 +63,6 @@ const NAMESPACES: CacheNamespace[] = ['apq', 'response', 'idem'];
 
 /** In-memory response entries kept at most (oldest dropped first); Redis is bounded by its own policy. */
 export const MEMORY_RESPONSE_ENTRIES = 5_000;
-
-/** Generation tokens outlive any cached response (RESPONSE_CACHE_TTL_MS is at most one day). */
-const GENERATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** A Map that drops its oldest entries beyond `max` (keyv memory store for the response cache). */
 class BoundedMap<K, V> extends Map<K, V> {
@@ -125,18 +110,6 @@ export class ByteBoundedMap<K> extends Map<K, unknown> {
   }
 }
 
-function withGenerations(base: Omit<BffCache, 'invalidateProject' | 'responseGenerations'>, generations: NamespaceCache): BffCache {
-  const bump = async (scopes: string[]) => {
-    const token = randomUUID();
-    await Promise.all(scopes.map((scope) => generations.set(scope, token, GENERATION_TTL_MS)));
-  };
-  return {
-    ...base,
-    invalidateProject: (projectId) => bump(projectId === null ? ['*'] : [`p:${projectId}`, 'id']),
-    responseGenerations: (scopes) => Promise.all(scopes.map(async (scope) => (await generations.get<string>(scope)) ?? '0')),
-  };
-}
-
 /** The bounded in-memory store of a namespace (Redis is bounded by its own policy). */
 function memoryStoreOf(ns: CacheNamespace): { store?: Map<string, unknown> } {
   switch (ns) {
@@ -155,27 +128,25 @@ export async function createCache(url: string | null): Promise<BffCache> {
     const stores = Object.fromEntries(
       NAMESPACES.map((ns) => [ns, wrap(new Keyv({ namespace: ns, ...memoryStoreOf(ns) }))]),
     ) as Record<CacheNamespace, NamespaceCache>;
-    const generations = wrap(new Keyv({ namespace: 'response-gen' }));
-    return withGenerations({ kind: 'memory', ...stores, redisClient: null, close: async () => {} }, generations);
+    const responseGen = wrap(new Keyv({ namespace: 'response-gen' }));
+    return { kind: 'memory', ...stores, responseGen, redisClient: null, close: async () => {} };
   }
   const client = createClient({ url });
   client.on('error', () => {}); // reconnects on its own; failures surface as cache misses
   await client.connect();
   const keyv = (ns: string) => new Keyv({ store: new KeyvRedis(client, { noNamespaceAffectsAll: true }), namespace: `bff:${ns}` });
   const [apq, response, idem] = NAMESPACES.map((ns) => wrap(keyv(ns))) as [NamespaceCache, NamespaceCache, NamespaceCache];
-  return withGenerations(
-    {
-      kind: 'redis',
-      apq,
-      response,
-      idem,
-      redisClient: client,
-      close: async () => {
-        await client.close().catch(() => {});
-      },
+  return {
+    kind: 'redis',
+    apq,
+    response,
+    idem,
+    responseGen: wrap(keyv('response-gen')),
+    redisClient: client,
+    close: async () => {
+      await client.close().catch(() => {});
     },
-    wrap(keyv('response-gen')),
-  );
+  };
 }
 
 /** Apollo's `KeyValueCache` over a namespace (Apollo gives `ttl` in seconds). */

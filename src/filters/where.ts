@@ -6,20 +6,14 @@
  */
 import type { AssetWhere } from '../__generated__/bff.js';
 import type { AssetWhere as UpstreamAssetWhere, IssueWhere, LabelWhere } from '../__generated__/kili-upstream.js';
-import { badUserInput } from '../errors/index.js';
+import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
 import { checkCategorySearch } from './categorySearch.js';
-import { checkMetadataWhere, dateInputTime, isDateInput } from './values.js';
-
-export interface FilterWarning {
-  code: string;
-  message: string;
-  field?: string;
-  replacement?: string;
-}
+import { dateInputTime, isDateInput } from '../plugins/date-time-input/index.js';
+import { checkMetadataWhere } from './metadata.js';
 
 export interface TranslatedWhere {
   where: UpstreamAssetWhere;
-  warnings: FilterWarning[];
+  warnings: BffWarning[];
   /** An `…In` list is empty: nothing can match, no upstream call is needed. */
   matchesNothing: boolean;
 }
@@ -83,16 +77,16 @@ function sameValue(canonical: Canonical, a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function aliasWarning(alias: Alias, canonical: string, field: string): FilterWarning {
+function aliasWarning(alias: Alias, canonical: string, field: string): BffWarning {
   const meaning =
     alias === 'externalIdContains'
       ? 'It matches external ids exactly, as in the Kili SDK.'
       : `It is applied as an inclusive bound (${alias.endsWith('Gt') ? '≥' : '≤'}), as in the Kili SDK, not a strict one.`;
-  return { code: 'DEPRECATED_FILTER', field, replacement: canonical, message: `\`${alias}\` is deprecated: use \`${canonical}\`. ${meaning}` };
+  return { code: BffWarningCode.DEPRECATED_FILTER, field, replacement: canonical, message: `\`${alias}\` is deprecated: use \`${canonical}\`. ${meaning}` };
 }
 
 /** Merges aliases into their canonical fields. Explicit nulls count as absent; `0` is a value. */
-function resolveAliases(input: AssetWhere, path: string, warnings: FilterWarning[]): Partial<Record<Canonical, unknown>> {
+function resolveAliases(input: AssetWhere, path: string, warnings: BffWarning[]): Partial<Record<Canonical, unknown>> {
   const values: Partial<Record<Canonical, unknown>> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value !== null && value !== undefined && !(key in ALIASES)) values[key as Canonical] = value;
@@ -111,7 +105,7 @@ function resolveAliases(input: AssetWhere, path: string, warnings: FilterWarning
   return values;
 }
 
-function validate(values: Partial<Record<Canonical, unknown>>, path: string, warnings: FilterWarning[]): void {
+function validate(values: Partial<Record<Canonical, unknown>>, path: string, warnings: BffWarning[]): void {
   for (const key of DATE_FIELDS) {
     const value = values[key];
     if (value !== undefined && (typeof value !== 'string' || !isDateInput(value))) {
@@ -147,7 +141,7 @@ function validate(values: Partial<Record<Canonical, unknown>>, path: string, war
   const partial = values.externalIdIn;
   if (Array.isArray(partial) && partial.length > MAX_PARTIAL_EXTERNAL_IDS) {
     warnings.push({
-      code: 'TOO_MANY_PARTIAL_EXTERNAL_IDS',
+      code: BffWarningCode.TOO_MANY_PARTIAL_EXTERNAL_IDS,
       field: `${path}.externalIdIn`,
       replacement: 'externalIdStrictlyIn',
       message: `More than ${MAX_PARTIAL_EXTERNAL_IDS} partial external ids in one query is deprecated upstream; use \`externalIdStrictlyIn\` for exact matches.`,
@@ -160,7 +154,7 @@ function validate(values: Partial<Record<Canonical, unknown>>, path: string, war
  * (default `where`). Throws `BffError` BAD_USER_INPUT; never calls anything.
  */
 export function translateWhere(projectId: string, input: AssetWhere | null | undefined, path = 'where'): TranslatedWhere {
-  const warnings: FilterWarning[] = [];
+  const warnings: BffWarning[] = [];
   const values = input ? resolveAliases(input, path, warnings) : {};
   validate(values, path, warnings);
   const where: Record<string, unknown> = { project: { id: projectId } };

@@ -3,14 +3,15 @@
  * offline GraphiQL page and Apollo at /graphql. Assembler: wiring only.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
-import { ClientClosedRequestError, createContext, type BffContext } from '../context.js';
+import { createContext, type BffContext } from '../context.js';
+import { BffErrorCode } from '../errors/index.js';
+import { watchClient } from '../plugins/client-disconnect/index.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -35,22 +36,6 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 function requestIdOf(req: Request): string {
   const given = req.get('x-request-id');
   return given && REQUEST_ID.test(given) ? given : randomUUID();
-}
-
-/**
- * Aborted when the client disconnects before its response is written. (The request's own `close`
- * event fires as soon as its body has been read, so the response's is the one that tells.)
- */
-function clientGone(res: Response): AbortSignal {
-  const controller = new AbortController();
-  // Every upstream call of this request listens on this signal while it runs (and removes its
-  // listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which is not a
-  // leak, so Node's default warning threshold of 10 listeners does not apply.
-  setMaxListeners(0, controller.signal);
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new ClientClosedRequestError());
-  });
-  return controller.signal;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -100,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
           cache: deps.cache,
           bulk: deps.bulk,
           idempotencyKey: req.get('idempotency-key') ?? null,
-          signal: clientGone(res),
+          client: watchClient(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
         }),
     }),
@@ -110,7 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (res.headersSent) return next(error);
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message = status === 413 ? `Request body larger than ${config.BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Unexpected error.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? BffErrorCode.BAD_REQUEST : BffErrorCode.INTERNAL_SERVER_ERROR } }] });
   };
   app.use(onError);
   return app;

@@ -7,9 +7,8 @@
  */
 import type { AppendManyAssetsData, InputType } from './ports.js';
 import type { AppendArgs, AssetInputArg } from './inputs.js';
-import type { MutationWarning } from './types.js';
 import type { Validated } from './validate.js';
-import { badUserInput } from '../errors/index.js';
+import { badUserInput, type BffWarning } from '../errors/index.js';
 import { duplicates, listForMessage } from './chunk.js';
 import { encodeJsonContent, encodeMetadata } from './json-fields.js';
 import { newExternalId, seededExternalId } from './ids.js';
@@ -52,7 +51,7 @@ const isUrl = (value: string): boolean => /^https?:\/\//i.test(value);
 /** `idSeed`: set when the request has an `Idempotency-Key` (see `seededExternalId`). */
 export function validateAppend(args: AppendArgs, idSeed: string | null = null): Validated<AppendDraft[]> {
   if (args.assets.length === 0) return { kind: 'empty', warnings: [emptyWarning('appendManyToDataset', 'assets')] };
-  const warnings: MutationWarning[] = [];
+  const warnings: BffWarning[] = [];
   const drafts = args.assets.map((input, index): AppendDraft => {
     const hasContent = input.content != null && input.content !== '';
     if (!hasContent && input.jsonContent == null) {

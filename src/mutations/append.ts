@@ -4,7 +4,7 @@
  * `appendManyAssets`), each batch's ids checked to exist as soon as it is applied → report.
  *
  * Retry safety (DESIGN §7): `appendManyAssets` is not idempotent, so the upstream client never
- * resends it. When a batch's outcome is unknown (`extensions.outcomeUnknown`), this stage asks
+ * resends it. When a batch's outcome is unknown (the error's `outcomeUnknown`), this stage asks
  * `filterExistingAssets` which of the batch's external ids are stored and resends only the others
  * (same client ids), at most `appendResends` times.
  */
@@ -13,6 +13,7 @@ import type { AppendArgs } from './inputs.js';
 import type { MutationOutcome, MutationSettings } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
+import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
 import { BatchFailure } from './dispatch.js';
 import { appendData } from './append-prepare.js';
 import { executePlan } from './execute.js';
@@ -62,11 +63,9 @@ export async function sendAppendBatch(
 }
 
 /** Stands for "an earlier run's attempt whose outcome is unknown" (never leaves this module). */
-const OUTCOME_UNKNOWN = Object.freeze({ extensions: Object.freeze({ outcomeUnknown: true }) });
+const OUTCOME_UNKNOWN = new BffError(BffErrorCode.UPSTREAM_TIMEOUT, 'An earlier run sent this batch and did not hear back.', {}, { outcomeUnknown: true });
 
 /** True for an upstream error whose mutation may or may not have been applied. */
 export function isOutcomeUnknown(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-  return extensions?.outcomeUnknown === true;
+  return isBffError(error) && error.outcomeUnknown;
 }

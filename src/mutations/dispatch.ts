@@ -7,7 +7,7 @@
  * `dispatchError`. `onApplied` hears of each batch as soon as it is applied (streamed verification).
  */
 import pLimit from 'p-limit';
-import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
+import { BffError, BffErrorCode, isBffError, withDetails } from '../errors/index.js';
 
 export interface Batch<P> {
   /** 0-based position of the batch. */
@@ -154,11 +154,10 @@ export function dispatchError(report: DispatchReport): BffError {
   if (report.applied.length === 0) {
     if (report.unknown.length > 0 && isBffError(cause)) {
       // Nothing confirmed, but the outcome of some batches is unknown: never claim "not applied".
-      const { code: _code, http: _http, ...details } = cause.extensions as Record<string, unknown>;
-      return new BffError(
-        cause.code,
+      return withDetails(
+        cause,
         `${cause.message} ${report.unknown.length} asset(s) may have been changed (outcome unknown, listed in unknownOutcomeAssetIds); retrying is safe: the operation is idempotent.`,
-        { ...details, unknownOutcomeAssetIds: report.unknown },
+        { unknownOutcomeAssetIds: report.unknown },
       );
     }
     return isBffError(cause) ? cause : new BffError(BffErrorCode.UPSTREAM_ERROR, 'The upstream API failed; nothing was changed.');
@@ -186,13 +185,13 @@ export function dispatchError(report: DispatchReport): BffError {
 
 /**
  * True when a failed mutation call may have been applied: the error says so
- * (`extensions.outcomeUnknown`), or it is a timeout / unavailable upstream after retries (the
+ * (`outcomeUnknown`), or it is a timeout / unavailable upstream after retries (the
  * upstream client does not flag idempotent calls). A GraphQL error answer (UPSTREAM_ERROR) or a
  * local refusal (RATE_LIMITED, BAD_USER_INPUT…) means nothing was applied.
  */
 export function mayHaveApplied(error: unknown): boolean {
   if (!isBffError(error)) return false;
-  if ((error.extensions as Record<string, unknown>).outcomeUnknown === true) return true;
+  if (error.outcomeUnknown) return true;
   return error.code === BffErrorCode.UPSTREAM_UNAVAILABLE || error.code === BffErrorCode.UPSTREAM_TIMEOUT;
 }
 

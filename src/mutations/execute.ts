@@ -11,12 +11,12 @@
  * batch (checkpoint, progress).
  */
 import type { AssetData } from './ports.js';
-import type { MutationOutcome, MutationWarning } from './types.js';
+import type { MutationOutcome } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { MutationPlan } from './plan.js';
 import type { PipelineDeps } from './pipeline.js';
 import type { Probe, StreamingVerifier } from './verify.js';
-import { BffError, assertNever } from '../errors/index.js';
+import { BffError, BffWarningCode, assertNever, type BffWarning } from '../errors/index.js';
 import { listForMessage } from './chunk.js';
 import { type Batch, type BatchAck, type BatchOutcome, dispatchBatches, dispatchError, recheckUnknown } from './dispatch.js';
 import { existsProbe, idListProbe, readBackProbe, type ProbeDeps } from './checks.js';
@@ -67,7 +67,7 @@ interface KindParts<P> {
   verifier: StreamingVerifier | null;
   onAck?: (ack: BatchAck) => void;
   /** Warnings added once the run is over (from what verification skipped). */
-  finalWarnings: (skipped: ReadonlySet<string>) => MutationWarning[];
+  finalWarnings: (skipped: ReadonlySet<string>) => BffWarning[];
 }
 
 export async function executePlan(plan: MutationPlan, deps: PipelineDeps, hooks: ExecuteHooks = {}): Promise<ExecuteReport> {
@@ -162,7 +162,7 @@ function kindParts(plan: MutationPlan, deps: PipelineDeps): KindParts<unknown> {
             ? []
             : [
                 {
-                  code: 'UNLABELED_ASSETS_IGNORED',
+                  code: BffWarningCode.UNLABELED_ASSETS_IGNORED,
                   field: plan.field,
                   message: `${skipped.size} asset(s) have no label, so the upstream left them where they were: ${listForMessage(plan.ids.filter((id) => skipped.has(id)))}.`,
                 },
@@ -207,9 +207,9 @@ function kindParts(plan: MutationPlan, deps: PipelineDeps): KindParts<unknown> {
   }
 }
 
-function unverifiedWarning(): MutationWarning {
+function unverifiedWarning(): BffWarning {
   return {
-    code: 'NOT_VERIFIED',
+    code: BffWarningCode.NOT_VERIFIED,
     field: 'waitUntilAvailability',
     message: 'waitUntilAvailability is false: the upstream accepted the assets, but their availability was not checked.',
   };

@@ -7,7 +7,8 @@
  */
 import type { MutationUpstream } from './ports.js';
 import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind, MutationOutcome, MutationSettings, MutationWarning } from './types.js';
+import type { IdListKind, MutationKind, MutationOutcome, MutationSettings } from './types.js';
+import type { BffWarning } from '../errors/index.js';
 import type { Clock } from './verify.js';
 import type { ExecuteReport } from './execute.js';
 import { assertNever } from '../errors/index.js';
@@ -27,7 +28,7 @@ export interface PipelineDeps {
   idSeed?: string;
 }
 
-export function emptyOutcome(projectId: string | null, warnings: MutationWarning[]): MutationOutcome {
+export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
   return { projectId, assetIds: [], batches: 0, verified: true, warnings };
 }
 

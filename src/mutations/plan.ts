@@ -6,11 +6,11 @@
  */
 import type { AssetData } from './ports.js';
 import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind, MutationWarning } from './types.js';
+import type { IdListKind, MutationKind } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
 import type { RefItem, Validated } from './validate.js';
-import { assertNever, badUserInput } from '../errors/index.js';
+import { BffWarningCode, assertNever, badUserInput, type BffWarning } from '../errors/index.js';
 import { chunk, listForMessage } from './chunk.js';
 import { classify, needsInputType, validateAppend, type AppendDraft } from './append-prepare.js';
 import { newAssetId } from './ids.js';
@@ -22,7 +22,7 @@ interface PlanBase {
   projectId: string | null;
   /** Every asset the plan acts on, in input order; batch i is `ids[i*batchSize … (i+1)*batchSize)`. */
   ids: string[];
-  warnings: MutationWarning[];
+  warnings: BffWarning[];
 }
 
 /** A mutation's work, JSON-serialisable. `ids` empty: nothing to do (the warnings say why). */
@@ -91,7 +91,7 @@ export async function planAppend(args: AppendArgs, deps: PipelineDeps): Promise<
   const existing = await existingExternalIds(deps, projectId, validated.value);
   if (existing.size > 0) {
     warnings.push({
-      code: 'EXISTING_EXTERNAL_IDS_SKIPPED',
+      code: BffWarningCode.EXISTING_EXTERNAL_IDS_SKIPPED,
       field: 'assets.externalId',
       message: `${existing.size} input asset(s) were skipped because their external id already exists in the project: ${listForMessage([...existing])}.`,
     });

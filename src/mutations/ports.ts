@@ -4,7 +4,7 @@
  * Every stage talks to Kili only through this interface, so stages are tested with in-memory
  * fakes; `createMutationUpstream(ctx)` (upstream.ts) implements it with the BFF's upstream client
  * and loaders. Methods reject with `BffError` (codes of src/errors); a mutation whose outcome is
- * unknown rejects with `extensions.outcomeUnknown === true`.
+ * unknown rejects with a `BffError` whose `outcomeUnknown` is true.
  */
 import type { AppendManyAssetsData, AssetData, AssetWhere, InputType } from '../__generated__/kili-upstream.js';
 

@@ -67,6 +67,8 @@ async function execute(kind: MutationKind, args: object & { async?: boolean | nu
     throw error;
   }
   forgetAssets(ctx, outcome.assetIds);
+  // The result's warnings are the request's too (the response's extensions.warnings).
+  ctx.warnings.push(...outcome.warnings);
   return { ...outcome, kind };
 }
 

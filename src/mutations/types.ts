@@ -5,13 +5,7 @@
  * → report` (DESIGN §7). Each stage is a small function over these plain, JSON-serialisable values
  * so that results can be stored for `Idempotency-Key` replays.
  */
-
-/** A non-fatal remark returned in `AssetMutationResult.warnings` (and the response extensions). */
-export interface MutationWarning {
-  code: string;
-  message: string;
-  field?: string | null;
-}
+import type { BffWarning } from '../errors/index.js';
 
 /** The six public mutations (DESIGN §3), used as a tag everywhere. */
 export type MutationKind =
@@ -36,7 +30,7 @@ export interface MutationOutcome {
   /** Upstream mutation batches sent (resends of an unknown-outcome batch not counted). */
   batches: number;
   verified: boolean;
-  warnings: MutationWarning[];
+  warnings: BffWarning[];
 }
 
 /** One asset to act on: its upstream id and its position in the client's input. */

@@ -5,8 +5,7 @@
  */
 import type { AssetData } from './ports.js';
 import type { AssetRef, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { MutationWarning } from './types.js';
-import { badUserInput } from '../errors/index.js';
+import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
 import { duplicates, listForMessage, unique } from './chunk.js';
 import { buildAssetData } from './asset-data.js';
 
@@ -17,11 +16,11 @@ export interface RefItem {
   index: number;
 }
 
-export type Validated<T> = { kind: 'empty'; warnings: MutationWarning[] } | { kind: 'ok'; value: T; warnings: MutationWarning[] };
+export type Validated<T> = { kind: 'empty'; warnings: BffWarning[] } | { kind: 'ok'; value: T; warnings: BffWarning[] };
 
-export function emptyWarning(mutation: string, argument: string): MutationWarning {
+export function emptyWarning(mutation: string, argument: string): BffWarning {
   return {
-    code: 'EMPTY_INPUT',
+    code: BffWarningCode.EMPTY_INPUT,
     field: argument,
     message: `Mutation '${mutation}' did nothing because the following argument is empty: ${argument}.`,
   };
@@ -44,7 +43,7 @@ export function refOf(item: { id?: string | null; externalId?: string | null }, 
 export function validateUpdate(args: UpdateArgs): Validated<RefItem[]> {
   if (args.assets.length === 0) return { kind: 'empty', warnings: [emptyWarning('updatePropertiesInAssets', 'assets')] };
   const projectId = args.projectId ?? null;
-  const warnings: MutationWarning[] = [];
+  const warnings: BffWarning[] = [];
   const items: RefItem[] = [];
   const empty: number[] = [];
   let statusCount = 0;
@@ -58,7 +57,7 @@ export function validateUpdate(args: UpdateArgs): Validated<RefItem[]> {
   if (statusCount > 0) warnings.push(statusIgnoredWarning(statusCount));
   if (empty.length > 0) {
     warnings.push({
-      code: 'NOTHING_TO_UPDATE',
+      code: BffWarningCode.NOTHING_TO_UPDATE,
       field: 'assets',
       message: `Input assets at positions ${listForMessage(empty.map(String))} give no property to update and were skipped.`,
     });
@@ -106,9 +105,9 @@ export function validateIdList(mutation: string, args: IdListArgs): Validated<As
   return { kind: 'ok', value: unique(list).map((externalId) => ({ kind: 'externalId', externalId })), warnings: [] };
 }
 
-export function statusIgnoredWarning(count: number): MutationWarning {
+export function statusIgnoredWarning(count: number): BffWarning {
   return {
-    code: 'DEPRECATED_FIELD',
+    code: BffWarningCode.DEPRECATED_FIELD,
     field: 'assets.status',
     message: `status is computed from labels and cannot be set; it was ignored on ${count} asset(s).`,
   };

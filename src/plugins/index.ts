@@ -1,54 +1,52 @@
 /**
- * The ordered list of Apollo plugins and validation rules (one place, STYLE §7): limits first,
- * then request-shaping plugins, then observability.
+ * The request pipeline, in one ordered list (STYLE §7): each cross-cutting feature is one
+ * `use<Feature>(opts)` from its folder (plugins/<feature>/index.ts). Limits first, then the
+ * features that shape a request and its response, then observability, then the caller's extras.
+ * Assembler: wiring only.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { ValidationRule } from 'graphql';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config.js';
 import type { BffContext } from '../context.js';
 import type { Logger } from '../log.js';
-import { bffSchemaVersion } from '../schema/index.js';
-import { bffPluginNoStore } from './cacheControl.js';
-import { bffPluginClientDisconnect } from './clientDisconnect.js';
-import { bffPluginInputFieldNames } from './inputFieldNames.js';
-import { bffPluginObservability } from './observability.js';
-import { bffPluginResponseCache } from './responseCache.js';
-import { bffPluginWarnings } from './warnings.js';
+import { useClientDisconnect } from './client-disconnect/index.js';
+import { useDateTimeInput } from './date-time-input/index.js';
+import { useLimits } from './limits/index.js';
+import { useNoStore } from './no-store/index.js';
+import { useObservability } from './observability/index.js';
+import { assemble, type Pipeline } from './plugin.js';
+import { useResponseCache } from './response-cache/index.js';
+import { useWarnings } from './warnings/index.js';
 
-export interface PluginSet {
-  plugins: ApolloServerPlugin<BffContext>[];
-  validationRules: ValidationRule[];
+export type { BffPlugin, MutationResolver, MutationWrapper, Pipeline } from './plugin.js';
+
+export interface PipelineOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  /** Part of response-cache keys (changes with the public schema). */
+  schemaVersion: string;
+  /** Apollo plugins appended last (e.g. the HTTP server's drain plugin). */
+  extra?: ApolloServerPlugin<BffContext>[];
 }
 
-export function bffPlugins(config: Readonly<Config>, logger: Logger, extra: ApolloServerPlugin<BffContext>[] = []): PluginSet {
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.MAX_DEPTH, ignoreIntrospection: true },
-    maxAliases: { n: config.MAX_ALIASES },
-    costLimit: { maxCost: config.MAX_COST, ignoreIntrospection: true },
-    maxTokens: { n: config.MAX_TOKENS },
-    maxDirectives: { n: 50 },
-    // Suggestions ("Did you mean …?") reveal nothing that introspection does not already show.
-    blockFieldSuggestion: { enabled: !config.INTROSPECTION },
-  }).protect();
-  return {
-    plugins: [
-      // Apollo's default landing page loads Sandbox from a CDN; GraphiQL is served by the BFF itself.
-      ApolloServerPluginLandingPageDisabled(),
-      // No per-field hooks anywhere (they make Apollo wrap every resolver): the cache-control
-      // plugin is replaced by its only visible effect here, `cache-control: no-store`.
-      ApolloServerPluginCacheControlDisabled(),
-      bffPluginNoStore<BffContext>(),
-      ...(armor.plugins as ApolloServerPlugin<BffContext>[]),
-      bffPluginInputFieldNames() as ApolloServerPlugin<BffContext>,
-      bffPluginClientDisconnect(),
-      bffPluginWarnings(),
-      // after the warnings plugin: cached responses keep their extensions.warnings
-      bffPluginResponseCache(config.RESPONSE_CACHE_TTL_MS, bffSchemaVersion),
-      bffPluginObservability(logger),
-      ...extra,
-    ],
-    validationRules: armor.validationRules,
-  };
+export function bffPipeline({ config, logger, schemaVersion, extra = [] }: PipelineOptions): Pipeline {
+  return assemble([
+    // Apollo's default landing page loads Sandbox from a CDN; GraphiQL is served by the BFF itself.
+    { apollo: [ApolloServerPluginLandingPageDisabled()] },
+    // `cache-control: no-store` without a per-field hook.
+    useNoStore(),
+    // Depth, aliases, cost, tokens: rejected at validation, before anything runs.
+    useLimits(config),
+    // Rejected DateTime values → BAD_USER_INPUT naming the field.
+    useDateTimeInput(),
+    // A query's upstream calls stop when its client leaves; a mutation's run to completion.
+    useClientDisconnect(),
+    // The request's warnings → extensions.warnings.
+    useWarnings(),
+    // After the warnings: cached responses keep their extensions.warnings. Mutations invalidate.
+    useResponseCache({ ttlMs: config.RESPONSE_CACHE_TTL_MS, schemaVersion }),
+    // Sees every response as sent: one log line and the request metrics.
+    useObservability(logger),
+    { apollo: extra },
+  ]);
 }

@@ -1,22 +1,24 @@
 /**
- * Assembles the executable federation v2 subgraph schema ONCE per process: `schema/bff.graphql`,
- * the scalars, the read resolvers, the mutation resolvers (src/mutations), each mutation
- * wrapped so that its outcome invalidates the response cache, and the bulk-operation resolvers
- * (src/bulk).
+ * Assembles the executable federation v2 subgraph schema: `schema/bff.graphql`, the scalars, the
+ * read resolvers, the mutation resolvers (src/mutations), each mutation resolver wrapped by the
+ * pipeline's mutation wrappers (e.g. the response cache's invalidation), and the bulk-operation
+ * resolvers (src/bulk). Built once per process
+ * for a given list of wrappers; the SDL is read on first use, not at import. Its directives use
+ * only the 2021 spec's locations (./spec2021.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
-import { parse, type GraphQLSchema } from 'graphql';
-import type { BffContext } from '../context.js';
-import { BffErrorCode, isBffError } from '../errors/index.js';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { MutationResolver, MutationWrapper } from '../plugins/plugin.js';
+import { DateTimeScalar } from '../plugins/date-time-input/index.js';
 import { Asset, Project } from '../resolvers/Asset.js';
 import { Query } from '../resolvers/Query.js';
 import { mutationResolvers } from '../mutations/resolvers.js';
 import { bulkResolvers } from '../bulk/resolvers.js';
-import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { JSONScalar } from './scalars.js';
 import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 /**
@@ -29,53 +31,42 @@ function packageRoot(): string {
   return dir;
 }
 
-const sdl = readFileSync(join(packageRoot(), 'schema', 'bff.graphql'), 'utf8');
+let sdl: { text: string; document: DocumentNode; version: string } | undefined;
 
-/** The public SDL, read once. */
-export const bffTypeDefs = parse(sdl);
-
-/** Changes with the public schema (part of response-cache keys). */
-export const bffSchemaVersion = createHash('sha256').update(sdl).digest('hex').slice(0, 12);
-
-type ResolverMap = Record<string, Record<string, unknown>>;
-
-/** Errors after which nothing was applied upstream: no need to invalidate cached reads. */
-const NOTHING_APPLIED = new Set<string>([BffErrorCode.BAD_USER_INPUT, BffErrorCode.UNAUTHENTICATED, BffErrorCode.FORBIDDEN, BffErrorCode.ASSET_NOT_FOUND]);
-
-type Resolver = (parent: unknown, args: Record<string, unknown>, ctx: BffContext, info: unknown) => unknown;
-
-/**
- * Wraps a mutation resolver so that every mutation result passes through response-cache
- * invalidation before it is sent: the result's project (or the `projectId` argument; unknown →
- * everything) when assets were affected, or when the mutation failed in a way that may have
- * applied part of it.
- */
-export function invalidatingResponseCache(resolve: Resolver): Resolver {
-  return async (parent, args, ctx, info) => {
-    const argProject = typeof args.projectId === 'string' ? args.projectId : null;
-    let result: unknown;
-    try {
-      result = await resolve(parent, args, ctx, info);
-    } catch (error) {
-      if (!(isBffError(error) && NOTHING_APPLIED.has(error.code))) await ctx.cache.invalidateProject(argProject);
-      throw error;
-    }
-    const outcome = (result ?? {}) as { projectId?: unknown; assetIds?: unknown };
-    if (!Array.isArray(outcome.assetIds) || outcome.assetIds.length > 0) {
-      await ctx.cache.invalidateProject(typeof outcome.projectId === 'string' ? outcome.projectId : argProject);
-    }
-    return result;
-  };
+function publicSdl(): NonNullable<typeof sdl> {
+  if (!sdl) {
+    const text = readFileSync(join(packageRoot(), 'schema', 'bff.graphql'), 'utf8');
+    sdl = { text, document: parse(text), version: createHash('sha256').update(text).digest('hex').slice(0, 12) };
+  }
+  return sdl;
 }
 
-let built: Promise<GraphQLSchema> | undefined;
+/** The public SDL, parsed (read on first call). */
+export function bffTypeDefs(): DocumentNode {
+  return publicSdl().document;
+}
+
+/** Changes with the public schema (part of response-cache keys). */
+export function bffSchemaVersion(): string {
+  return publicSdl().version;
+}
+
+type ResolverMap = Record<string, Record<string, unknown>>;
+/** The `resolvers` of one schema module, as `buildSubgraphSchema` declares it. */
+type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
+type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
+
+let built: { wrappers: readonly MutationWrapper[]; schema: Promise<GraphQLSchema> } | undefined;
 
 /**
- * The executable schema, built on first call and shared afterwards; its directives use only the
- * 2021 spec's locations (./spec2021.ts).
+ * The executable schema with every `Mutation` resolver passed through `wrappers` (the first
+ * outermost). Built on the first call and shared by later calls with the same wrappers.
  */
-export function buildBffSchema(): Promise<GraphQLSchema> {
-  built ??= Promise.resolve().then(() => {
+export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promise<GraphQLSchema> {
+  const same = built && built.wrappers.length === wrappers.length && built.wrappers.every((w, i) => w === wrappers[i]);
+  if (built && same) return built.schema;
+  const schema = Promise.resolve().then(() => {
+    const wrap = (resolve: MutationResolver) => wrappers.reduceRight((inner, wrapper) => wrapper(inner), resolve);
     const resolvers: ResolverMap = {
       JSON: JSONScalar as unknown as Record<string, unknown>,
       DateTime: DateTimeScalar as unknown as Record<string, unknown>,
@@ -84,11 +75,13 @@ export function buildBffSchema(): Promise<GraphQLSchema> {
       Project,
     };
     for (const [type, fields] of Object.entries(mutationResolvers as ResolverMap)) {
-      const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, invalidatingResponseCache(fn as Resolver)])) : fields;
+      const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, wrap(fn as MutationResolver)])) : fields;
       resolvers[type] = { ...resolvers[type], ...wrapped };
     }
+    // Bulk operations (src/bulk): not wrapped (cancelling changes no asset).
     for (const [type, fields] of Object.entries(bulkResolvers as ResolverMap)) resolvers[type] = { ...resolvers[type], ...fields };
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]));
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as SubgraphResolvers }]));
   });
-  return built;
+  built = { wrappers: [...wrappers], schema };
+  return schema;
 }

@@ -10,7 +10,7 @@ import { authorizationHeader } from './credential.js';
 import { errorForGraphQLErrors, errorForOutcome } from './errors.js';
 import { nextRetryDelay, parseRetryAfter, type AttemptOutcome } from './policy.js';
 import type { CredentialRateLimiter } from './rateLimit.js';
-import { sleep } from './sleep.js';
+import { systemClock, type Clock } from './sleep.js';
 
 /** The caller's credential, parsed from the request (DESIGN §4). */
 export interface Credential {
@@ -41,7 +41,7 @@ export interface UpstreamClient {
    * call waits for budget that frees up within its deadline, abortable by `signal`).
    * Rejects with BffError: UNAUTHENTICATED | FORBIDDEN | RATE_LIMITED | UPSTREAM_TIMEOUT |
    * UPSTREAM_UNAVAILABLE | UPSTREAM_ERROR. A non-idempotent mutation whose outcome is unknown
-   * (timeout, connection reset or 5xx after sending) fails with `extensions.outcomeUnknown = true`;
+   * (timeout, connection reset or 5xx after sending) fails with a `BffError` whose `outcomeUnknown` is true;
    * a GraphQL `errors` answer means "not applied".
    */
   execute<T = Record<string, unknown>>(credential: Credential, call: UpstreamCall, signal?: AbortSignal): Promise<T>;
@@ -64,6 +64,8 @@ export interface UpstreamClientOptions {
   connections: number;
   rateLimiter: CredentialRateLimiter;
   onAttempt?: (event: UpstreamAttemptEvent) => void;
+  /** Deadlines and backoff waits (tests inject one). @default the system clock */
+  clock?: Clock;
 }
 
 export interface PooledUpstreamClient extends UpstreamClient {
@@ -128,16 +130,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
     async execute<T>(credential: Credential, call: UpstreamCall, signal?: AbortSignal): Promise<T> {
       const idempotent = call.kind === 'query' || call.idempotent === true;
       const body = JSON.stringify(call.variables ? { query: call.query, variables: call.variables } : { query: call.query });
-      const deadline = Date.now() + options.deadlineMs;
+      const clock = options.clock ?? systemClock;
+      const deadline = clock.now() + options.deadlineMs;
       for (let retriesDone = 0; ; retriesDone++) {
         // A caller that went away (client disconnect) gets no further attempt.
         signal?.throwIfAborted();
         // Waits for the credential's budget when it frees up before the deadline (leaving at least
         // 1 ms for the attempt); otherwise RATE_LIMITED.
-        await options.rateLimiter.consume(credential.hash, { maxWaitMs: Math.max(0, deadline - Date.now() - 1), signal });
+        await options.rateLimiter.consume(credential.hash, { maxWaitMs: Math.max(0, deadline - clock.now() - 1), signal });
         // One upstream mutation call is one mutation batch (its retries are not new batches).
         if (retriesDone === 0 && call.kind === 'mutation') mutationBatches.inc({ root_field: call.rootField });
-        const remaining = deadline - Date.now();
+        const remaining = deadline - clock.now();
         const result = await attempt(credential, body, Math.max(1, Math.min(options.timeoutMs, remaining)), call.rootField, signal);
         if (result.ok) return dataOf<T>(result.body, call.rootField);
         const delay = nextRetryDelay({
@@ -146,10 +149,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
           retriesDone,
           maxRetries: options.retries,
           baseMs: options.backoffMs,
-          remainingMs: deadline - Date.now(),
+          remainingMs: deadline - clock.now(),
         });
         if (delay === null) throw errorForOutcome(result.outcome, call.rootField, !idempotent && mayHaveApplied(result.outcome));
-        await sleep(delay, signal);
+        await clock.sleep(delay, signal);
       }
     },
     async warmUp(timeoutMs = 2000) {

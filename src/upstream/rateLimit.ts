@@ -10,7 +10,7 @@
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { BffError, BffErrorCode } from '../errors/index.js';
-import { sleep } from './sleep.js';
+import { systemClock, type Clock } from './sleep.js';
 
 export interface ConsumeOptions {
   /** Longest wait for budget before giving up with RATE_LIMITED (default 0: reject at once). */
@@ -27,15 +27,18 @@ export interface CredentialRateLimiter {
   consume(credentialHash: string, options?: ConsumeOptions): Promise<void>;
 }
 
-/** `windowSeconds` is the length of the budget window (60 in production; shorter in tests). */
-export function createRateLimiter(perMinute: number, redisClient?: unknown, windowSeconds = 60): CredentialRateLimiter {
+/**
+ * `windowSeconds` is the length of the budget window (60 in production; shorter in tests); `clock`
+ * times the waits for budget (the budget itself is kept by rate-limiter-flexible, in real time).
+ */
+export function createRateLimiter(perMinute: number, redisClient?: unknown, windowSeconds = 60, clock: Clock = systemClock): CredentialRateLimiter {
   const options = { points: perMinute, duration: windowSeconds, keyPrefix: 'bff:rl' };
   const limiter = redisClient
     ? new RateLimiterRedis({ ...options, storeClient: redisClient, useRedisPackage: true })
     : new RateLimiterMemory(options);
   return {
     async consume(credentialHash, { maxWaitMs = 0, signal } = {}) {
-      const giveUpAt = Date.now() + maxWaitMs;
+      const giveUpAt = clock.now() + maxWaitMs;
       for (;;) {
         signal?.throwIfAborted();
         let waitMs: number;
@@ -47,12 +50,12 @@ export function createRateLimiter(perMinute: number, redisClient?: unknown, wind
           if (!(error instanceof RateLimiterRes)) return;
           waitMs = Math.max(1, Math.ceil(error.msBeforeNext));
         }
-        if (Date.now() + waitMs > giveUpAt) {
+        if (clock.now() + waitMs > giveUpAt) {
           throw new BffError(BffErrorCode.RATE_LIMITED, `Too many calls for this credential: at most ${perMinute} upstream calls per minute.`, {
             retryAfterMs: waitMs,
           });
         }
-        await sleep(waitMs, signal);
+        await clock.sleep(waitMs, signal);
       }
     },
   };

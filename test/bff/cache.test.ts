@@ -2,11 +2,36 @@
  * Caches: the in-memory store always; the Redis store only when REDIS_URL is set
  * (e.g. REDIS_URL=redis://127.0.0.1:6379 npx vitest run test/bff/cache.test.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCache, type BffCache } from '../../src/cache/index.js';
 import { createRateLimiter } from '../../src/upstream/rateLimit.js';
 
-async function exercise(cache: BffCache) {
+/**
+ * Checks that `key` (stored for 50 ms) is gone once its TTL has passed: in memory by moving the
+ * clock keyv reads (Date) past it; in Redis, whose server expires keys itself, by the key's PTTL.
+ */
+type ExpiryCheck = (cache: BffCache, key: string) => Promise<void>;
+
+const memoryExpiry: ExpiryCheck = async (cache, key) => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 51);
+  expect(await cache.response.get(key)).toBeUndefined();
+};
+
+const redisExpiry: ExpiryCheck = async (cache, key) => {
+  const client = cache.redisClient as { keys(pattern: string): Promise<string[]>; pTTL(key: string): Promise<number> };
+  const [stored, ...others] = await client.keys(`bff:response:*${key}`);
+  expect(others).toEqual([]);
+  const ttl = await client.pTTL(stored!);
+  expect(ttl).toBeGreaterThan(0);
+  expect(ttl).toBeLessThanOrEqual(50);
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function exercise(cache: BffCache, expiry: ExpiryCheck) {
   const key = `k-${Math.random().toString(36).slice(2)}`;
   expect(await cache.idem.get(key)).toBeUndefined();
   await cache.idem.set(key, { assetIds: ['a'] }, 60_000);
@@ -15,8 +40,8 @@ async function exercise(cache: BffCache) {
   expect(await cache.apq.get(key)).toBeUndefined();
   expect(await cache.response.get(key)).toBeUndefined();
   await cache.response.set(key, 'short', 50);
-  await new Promise((r) => setTimeout(r, 120));
-  expect(await cache.response.get(key)).toBeUndefined();
+  expect(await cache.response.get(key)).toBe('short');
+  await expiry(cache, key);
   expect(await cache.idem.delete(key)).toBe(true);
   expect(await cache.idem.get(key)).toBeUndefined();
 }
@@ -25,7 +50,7 @@ describe('cache (memory)', () => {
   it('stores per namespace with TTLs', async () => {
     const cache = await createCache(null);
     expect(cache.kind).toBe('memory');
-    await exercise(cache);
+    await exercise(cache, memoryExpiry);
     await cache.close();
   });
 });
@@ -39,7 +64,7 @@ describe.skipIf(!REDIS_URL)('cache (redis, REDIS_URL set)', () => {
     const b = await createCache(REDIS_URL!);
     try {
       expect(a.kind).toBe('redis');
-      await exercise(a);
+      await exercise(a, redisExpiry);
       const key = `shared-${Date.now()}`;
       await a.idem.set(key, 42, 10_000);
       expect(await b.idem.get(key)).toBe(42);

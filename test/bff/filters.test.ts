@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BffError } from '../../src/errors/index.js';
-import { ALIASES, checkCategorySearch, checkMetadataWhere, isDateInput, translateWhere } from '../../src/filters/index.js';
+import { ALIASES, checkCategorySearch, checkMetadataWhere, translateWhere } from '../../src/filters/index.js';
+import { isDateInput } from '../../src/plugins/date-time-input/index.js';
 
 function fails(fn: () => unknown): BffError {
   try {

@@ -2,9 +2,8 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ClientClosedRequestError } from '../../src/context.js';
-import { BffError, BffErrorCode } from '../../src/errors/index.js';
-import { bffPluginObservability } from '../../src/plugins/observability.js';
+import { BffError, BffErrorCode, clientClosedRequest } from '../../src/errors/index.js';
+import { useObservability } from '../../src/plugins/observability/index.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -13,7 +12,7 @@ function capture() {
 }
 
 async function encounter(logger: ReturnType<typeof capture>['logger'], errors: GraphQLError[]) {
-  const plugin = bffPluginObservability(logger);
+  const plugin = useObservability(logger).apollo![0]!;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const hooks = (await plugin.requestDidStart!({} as any))!;
   const contextValue = { requestId: 'req-42', credential: { scheme: 'x-api-key', value: 'secret-key-1', hash: 'h' } };
@@ -42,7 +41,7 @@ describe('masked error logging', () => {
     await encounter(logger, [
       new GraphQLError(bff.message, { originalError: bff }),
       new GraphQLError('Syntax Error: Unexpected Name "x".', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
-      new GraphQLError('The client closed the request.', { originalError: new ClientClosedRequestError(), path: ['countAssets'] }),
+      new GraphQLError('The client closed the request.', { originalError: clientClosedRequest(), path: ['countAssets'] }),
     ]);
     expect(lines).toHaveLength(0);
   });

@@ -6,12 +6,13 @@ import { BffError } from '../../src/errors/index.js';
 import { createUpstreamClient, type Credential, type PooledUpstreamClient } from '../../src/upstream/client.js';
 import { parseCredential } from '../../src/upstream/credential.js';
 import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+import { recordingClock } from '../helpers/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 let server: Server;
 let url: string;
 let handler: Handler;
-let calls: { n: number; times: number[]; auth: (string | undefined)[] };
+let calls: { n: number; auth: (string | undefined)[] };
 const clients: PooledUpstreamClient[] = [];
 const credential: Credential = { scheme: 'x-api-key', value: 'secret-key-1', hash: 'h1' };
 
@@ -20,7 +21,6 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       calls.n++;
-      calls.times.push(Date.now());
       calls.auth.push(req.headers.authorization);
       handler(req, res, calls.n);
     });
@@ -34,7 +34,7 @@ afterEach(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function client(overrides: Partial<Parameters<typeof createUpstreamClient>[0]> = {}) {
-  calls = { n: 0, times: [], auth: [] };
+  calls = { n: 0, auth: [] };
   const c = createUpstreamClient({
     url, timeoutMs: 500, deadlineMs: 3000, retries: 4, backoffMs: 5, connections: 4,
     rateLimiter: createRateLimiter(10_000), ...overrides,
@@ -70,23 +70,31 @@ describe('upstream client', () => {
 
   it('honours Retry-After on 429', async () => {
     handler = (_req, res, n) => (n === 1 ? send(res, 429, { errors: [{ message: 'slow down' }] }, { 'retry-after': '1' }) : send(res, 200, { data: { data: 1 } }));
-    await client().execute(credential, query);
+    const clock = recordingClock();
+    await expect(client({ clock }).execute(credential, query)).resolves.toEqual({ data: 1 });
     expect(calls.n).toBe(2);
-    expect(calls.times[1]! - calls.times[0]!).toBeGreaterThanOrEqual(950);
+    // Retry-After: 1 (second) replaces the jittered backoff (at most backoffMs = 5).
+    expect(clock.sleeps).toEqual([1000]);
   });
 
   it('maps a hang to UPSTREAM_TIMEOUT within the deadline', async () => {
-    handler = () => {};
+    // Each hanging attempt uses up its 200 ms timeout of the 700 ms deadline (on the virtual
+    // clock; the attempt's own timer is real). Three attempts and their backoffs (at most
+    // 5 + 10 + 20 ms) leave 65 ms or more for a fourth, shorter attempt; then the deadline is past.
+    const clock = recordingClock();
+    handler = () => clock.advance(200);
     // Without the deadline this would hang until the test times out.
-    const error = await rejection(client({ timeoutMs: 200, deadlineMs: 700 }).execute(credential, query));
+    const error = await rejection(client({ timeoutMs: 200, deadlineMs: 700, clock }).execute(credential, query));
     expect(error.extensions.code).toBe('UPSTREAM_TIMEOUT');
-    expect(calls.n).toBeGreaterThanOrEqual(2);
+    expect(calls.n).toBe(4);
+    expect(clock.sleeps).toHaveLength(3);
   });
 
   it('does not resend a non-idempotent mutation after a 5xx and flags the outcome unknown', async () => {
     handler = (_req, res) => send(res, 503, 'down');
     const error = await rejection(client().execute(credential, { query: 'mutation { x }', rootField: 'updatePropertiesInAssets', kind: 'mutation' }));
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+    expect(error.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 503 });
+    expect(error.outcomeUnknown).toBe(true);
     expect(calls.n).toBe(1);
   });
 
@@ -112,31 +120,37 @@ describe('upstream client', () => {
     await c.execute(credential, query);
     const error = await rejection(c.execute(credential, query));
     expect(error.extensions.code).toBe('RATE_LIMITED');
-    expect(error.extensions.retryAfterMs).toBeGreaterThan(0);
-    await expect(c.execute({ ...credential, hash: 'other' }, query)).resolves.toBeTruthy();
+    // The budget of 2 frees up when the 60 s window ends.
+    expect(error.extensions.retryAfterMs).toBeGreaterThan(50_000);
+    expect(error.extensions.retryAfterMs).toBeLessThanOrEqual(60_000);
+    await expect(c.execute({ ...credential, hash: 'other' }, query)).resolves.toEqual({ data: 1 });
     expect(calls.n).toBe(3);
   });
 
   it('waits for the rate-limit budget when it frees up within the deadline', async () => {
     handler = (_req, res) => send(res, 200, { data: { data: 1 } });
-    const c = client({ deadlineMs: 3000, rateLimiter: createRateLimiter(2, undefined, 1) });
+    const clock = recordingClock('real');
+    const c = client({ deadlineMs: 3000, rateLimiter: createRateLimiter(2, undefined, 1, clock) });
     await c.execute(credential, query);
     await c.execute(credential, query);
-    const started = Date.now();
-    await expect(c.execute(credential, query)).resolves.toBeTruthy();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    await expect(c.execute(credential, query)).resolves.toEqual({ data: 1 });
+    // One wait, for what was left of the 1 s window.
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeGreaterThan(0);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(1000);
     expect(calls.n).toBe(3);
   });
 
   it('a rate-limit wait longer than the deadline is RATE_LIMITED at once; a wait is aborted by the signal', async () => {
     handler = (_req, res) => send(res, 200, { data: { data: 1 } });
-    const short = client({ deadlineMs: 300, timeoutMs: 300, rateLimiter: createRateLimiter(1, undefined, 2) });
+    const clock = recordingClock('real');
+    const short = client({ deadlineMs: 300, timeoutMs: 300, rateLimiter: createRateLimiter(1, undefined, 2, clock) });
     await short.execute(credential, query);
-    const started = Date.now();
     const error = await rejection(short.execute(credential, query));
     expect(error.extensions.code).toBe('RATE_LIMITED');
     expect(error.extensions.retryAfterMs).toBeGreaterThan(300);
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(error.extensions.retryAfterMs).toBeLessThanOrEqual(2000);
+    expect(clock.sleeps).toEqual([]);
 
     const long = client({ deadlineMs: 5000, rateLimiter: createRateLimiter(1, undefined, 2) });
     await long.execute(credential, query);

@@ -173,7 +173,7 @@ export function testSettings(overrides: Partial<MutationSettings> = {}): Mutatio
 }
 
 export function outcomeUnknownError(): BffError {
-  return new BffError(BffErrorCode.UPSTREAM_TIMEOUT, 'timeout', { outcomeUnknown: true });
+  return new BffError(BffErrorCode.UPSTREAM_TIMEOUT, 'timeout', {}, { outcomeUnknown: true });
 }
 
 /** The extensions of the error a promise rejects with; fails the test when it resolves. */

@@ -61,6 +61,23 @@ describe('mutations over HTTP', () => {
     expect(await stack.requests()).toEqual([]);
   });
 
+  it("a mutation's warnings are also listed in the response's extensions.warnings (as the schema header says)", async () => {
+    const [id] = await stack.seed(stack.demo.projects.image.id, 1);
+    type Warned = { warnings: { code: string; message: string; field: string }[] };
+    const { body } = await stack.gql<{ u: Warned; e: Warned }>(
+      `mutation ($id: ID!) {
+        u: updatePropertiesInAssets(assets: [{ id: $id, status: TODO, priority: 3 }]) { warnings { code message field } }
+        e: sendBackToQueue(assetIds: []) { warnings { code message field } }
+      }`,
+      { id },
+    );
+    expect(body.errors).toBeUndefined();
+    const ignored = { code: 'DEPRECATED_FIELD', field: 'assets.status', message: 'status is computed from labels and cannot be set; it was ignored on 1 asset(s).' };
+    const empty = { code: 'EMPTY_INPUT', field: 'assetIds', message: "Mutation 'sendBackToQueue' did nothing because the following argument is empty: assetIds." };
+    expect(body.data).toEqual({ u: { warnings: [ignored] }, e: { warnings: [empty] } });
+    expect(body.extensions?.warnings).toEqual([ignored, empty]);
+  });
+
   it('ASSET_NOT_FOUND lists the missing external ids', async () => {
     const { body } = await stack.gql(`mutation ($p: ID) { addToReview(projectId: $p, externalIds: ["nope-1"]) { ${RESULT} } }`, { p: stack.demo.projects.text.id });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'ASSET_NOT_FOUND', missingExternalIds: ['nope-1'] });

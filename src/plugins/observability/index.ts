@@ -1,5 +1,5 @@
 /**
- * One JSON log line and the request metrics per GraphQL request: request id, operation name,
+ * Observability, one feature: one JSON log line and the request metrics per GraphQL request: request id, operation name,
  * duration, upstream calls and error codes. Never the query text, variables or credential.
  * Metric labels are bounded: the operation type and the schema root field it selects, never the
  * client-chosen operation name (which stays in the log line only).
@@ -8,10 +8,11 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { BffContext } from '../context.js';
-import { maskedCause } from '../http/formatError.js';
-import type { Logger } from '../log.js';
-import { httpRequestDuration, upstreamCallsPerRequest } from '../metrics.js';
+import type { BffContext } from '../../context.js';
+import { maskedCause } from '../../errors/index.js';
+import type { Logger } from '../../log.js';
+import { httpRequestDuration, upstreamCallsPerRequest } from '../../metrics.js';
+import type { BffPlugin } from '../plugin.js';
 
 function errorCodes(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): string[] | undefined {
   if (!errors?.length) return undefined;
@@ -49,7 +50,11 @@ export function rootFieldLabel(schema: GraphQLSchema, document: DocumentNode | u
   return Object.hasOwn(fields, name) || META_FIELDS.has(name) ? name : 'unknown';
 }
 
-export function bffPluginObservability(logger: Logger): ApolloServerPlugin<BffContext> {
+export function useObservability(logger: Logger): BffPlugin {
+  return { apollo: [observabilityPlugin(logger)] };
+}
+
+function observabilityPlugin(logger: Logger): ApolloServerPlugin<BffContext> {
   return {
     async requestDidStart() {
       const started = performance.now();

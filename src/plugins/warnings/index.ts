@@ -1,19 +1,14 @@
 /**
- * Renders the request's warnings (deprecated filters, ignored inputs…) into the response's
+ * Warnings, one feature: renders the request's warnings (deprecated filters, ignored inputs,
+ * skipped assets… collected in the context by resolvers and mutations) into the response's
  * `extensions.warnings`, each distinct warning once.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import type { BffContext, Warning } from '../context.js';
+import type { BffContext } from '../../context.js';
+import { dedupeWarnings } from '../../errors/index.js';
+import type { BffPlugin } from '../plugin.js';
 
-export function dedupeWarnings(warnings: Warning[]): Warning[] {
-  const seen = new Set<string>();
-  return warnings.filter((w) => {
-    const key = `${w.code}\u0000${w.field ?? ''}\u0000${w.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-}
-
-export function bffPluginWarnings(): ApolloServerPlugin<BffContext> {
+export function useWarnings(): BffPlugin {
   // Stateless: one listener object for every request.
   const listener: GraphQLRequestListener<BffContext> = {
     async willSendResponse({ contextValue, response }) {
@@ -23,9 +18,10 @@ export function bffPluginWarnings(): ApolloServerPlugin<BffContext> {
       result.extensions = { ...result.extensions, warnings: dedupeWarnings(warnings) };
     },
   };
-  return {
+  const plugin: ApolloServerPlugin<BffContext> = {
     async requestDidStart() {
       return listener;
     },
   };
+  return { apollo: [plugin] };
 }

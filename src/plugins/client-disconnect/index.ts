@@ -1,0 +1,54 @@
+/**
+ * Client disconnects, one feature. `watchClient(res)` (used by the HTTP layer for each request)
+ * gives the context a link whose signal aborts when the client goes away before its response is
+ * written, with the reason CLIENT_CLOSED_REQUEST: the context passes it to every upstream call, so
+ * a query's calls, retries and pages stop. `useClientDisconnect()` detaches mutations from that
+ * link once the operation is known, so their batches and verification run to completion (and
+ * their Idempotency-Key result is stored) rather than stopping half-way with an outcome nobody
+ * will hear about.
+ */
+import { setMaxListeners } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { BffContext, ClientLink } from '../../context.js';
+import { clientClosedRequest } from '../../errors/index.js';
+import type { BffPlugin } from '../plugin.js';
+
+/**
+ * A link to the HTTP client of `res`. (The request's own `close` event fires as soon as its body
+ * has been read, so the response's is the one that tells.)
+ */
+export function watchClient(res: ServerResponse): ClientLink {
+  const controller = new AbortController();
+  // Every upstream call of this request listens on this signal while it runs (and removes its
+  // listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which is not a
+  // leak, so Node's default warning threshold of 10 listeners does not apply.
+  setMaxListeners(0, controller.signal);
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(clientClosedRequest());
+  });
+  let attached = true;
+  return {
+    get signal() {
+      return attached ? controller.signal : undefined;
+    },
+    detach() {
+      attached = false;
+    },
+  };
+}
+
+export function useClientDisconnect(): BffPlugin {
+  // Stateless: one listener object for every request.
+  const listener: GraphQLRequestListener<BffContext> = {
+    async didResolveOperation({ operation, contextValue }) {
+      if (operation?.operation !== 'query') contextValue.client?.detach();
+    },
+  };
+  const plugin: ApolloServerPlugin<BffContext> = {
+    async requestDidStart() {
+      return listener;
+    },
+  };
+  return { apollo: [plugin] };
+}
