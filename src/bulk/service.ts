@@ -21,6 +21,7 @@ import type { BulkQueue, RunVerdict } from './queue.js';
 import type { RunSlots } from './slots.js';
 import type { BulkStore, ListFilter } from './store.js';
 import { createContext } from '../context.js';
+import { patientUpstream } from './patient.js';
 import { BffError, BffErrorCode, BffWarningCode } from '../errors/index.js';
 import { invalidateProject } from '../plugins/response-cache/generations.js';
 import { bulkAssetsProcessed, bulkOperations } from '../metrics.js';
@@ -245,7 +246,7 @@ export function createBulkService(deps: BulkServiceDeps): BulkService {
         logger.info({ operationId: id, kind: record.kind }, 'bulk operation resumed from its checkpoint');
       }
       const resume = resumePlan(plan, await store.checkpoint(id));
-      const ctx = createContext({ requestId: id, credential, upstream: deps.upstream, config, cache: deps.cache, idempotencyKey: null });
+      const ctx = createContext({ requestId: id, credential, upstream: patientUpstream(deps.upstream), config, cache: deps.cache, idempotencyKey: null });
       const report = await executePlan(plan, { upstream: createMutationUpstream(ctx), settings }, {
         ...progressHooks(id, Promise.resolve()),
         resume,

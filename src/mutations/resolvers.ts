@@ -11,6 +11,7 @@ import type { MutationKind, MutationOutcome } from './types.js';
 import type { PipelineDeps } from './pipeline.js';
 import type { MaybeOperation } from '../bulk/service.js';
 import { operationId } from '../bulk/service.js';
+import { patientUpstream } from '../bulk/patient.js';
 import { requireCredential } from '../loaders/index.js';
 import { assetSelection } from '../upstream/projection.js';
 import { executePlan } from './execute.js';
@@ -41,7 +42,10 @@ async function execute(kind: MutationKind, args: object & { async?: boolean | nu
   const bulk = ctx.bulk;
   if (asJob && !bulk) throw new TypeError('bulk operations are not configured in this context');
   const go = (idSeedValue: string | undefined, operationId: string | undefined): Promise<MaybeOperation> => {
-    const deps = { upstream: createMutationUpstream(ctx), settings, ...(idSeedValue ? { idSeed: idSeedValue } : {}) };
+    // With bulk operations, a call refused by the rate limit waits for budget instead of failing the
+    // mutation: past SYNC_BUDGET_MS the client has its answer and the work goes on as an operation.
+    const port = bulk ? createMutationUpstream({ credential: ctx.credential, upstream: patientUpstream(ctx.upstream), loaders: ctx.loaders, config: ctx.config }) : createMutationUpstream(ctx);
+    const deps = { upstream: port, settings, ...(idSeedValue ? { idSeed: idSeedValue } : {}) };
     if (!bulk) return runPlanned(kind, mutationArgs, deps);
     const request = { kind, args: mutationArgs, credential, deps, ...(operationId ? { operationId } : {}) };
     return asJob ? bulk.start(request) : bulk.runSync(request);
