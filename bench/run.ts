@@ -18,6 +18,7 @@ import { closeHttp, gqlData, kiliHeaders } from './gql.js';
 import { freePort, readMemory, spawnService, waitForHttp, type Service } from './processes.js';
 import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
 import { runBulkMutation } from './scenarios/bulk-mutation.js';
+import { runBulkOperation } from './scenarios/bulk-operation.js';
 import { runEntityBatching } from './scenarios/entity-batching.js';
 import { runLargeRead } from './scenarios/large-read.js';
 import { memoryScenario } from './scenarios/memory.js';
@@ -70,7 +71,7 @@ function parseOptions(argv: string[]): Options {
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...]\n' +
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5,6] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...]\n' +
         '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n' +
         '  --profile DIR writes V8 CPU profiles (.cpuprofile, one per thread) into DIR/bff and DIR/emulator.\n' +
         '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n',
@@ -82,8 +83,8 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(n) || n < 0) throw new TypeError(`--${name} must be a non-negative number, got ${raw}`);
     return n;
   };
-  const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => number('only', s.trim())));
-  const partial = [1, 2, 3, 4, 5].some((n) => !only.has(n));
+  const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((s) => number('only', s.trim())));
+  const partial = [1, 2, 3, 4, 5, 6].some((n) => !only.has(n));
   const outDir = values.out ?? (partial ? join(RESULTS_DIR, 'partial') : RESULTS_DIR);
   return {
     quick: values.quick ?? false,
@@ -201,6 +202,17 @@ async function main(): Promise<void> {
       log(`scenario ${base.title}`);
       const t0 = Date.now();
       const result = await guarded(ctx, base, () => run(ctx));
+      await control.clearRequests().catch(() => undefined);
+      scenarios.push(result);
+      process.stdout.write(renderScenarioText(result) + '\n');
+      log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s (machine load ${(loadavg()[0] ?? 0).toFixed(2)})`);
+    }
+    // Scenario 6 runs its own BFF (RATE_LIMIT_PER_MINUTE=6000) against the same emulator.
+    if (options.only.has(6)) {
+      const base = { id: 'bulkOperation' as const, title: '6. Bulk operation' };
+      log(`scenario ${base.title}`);
+      const t0 = Date.now();
+      const result = await guarded(ctx, base, () => runBulkOperation(ctx));
       await control.clearRequests().catch(() => undefined);
       scenarios.push(result);
       process.stdout.write(renderScenarioText(result) + '\n');

@@ -1,6 +1,6 @@
 /** Bench-internal: the shapes every scenario returns and the report renders. */
 
-export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory';
+export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory' | 'bulkOperation';
 
 /** A target a figure should reach (issue #5 "Targets"). */
 export interface Target {
@@ -48,6 +48,8 @@ export interface Summary {
   proxyThroughputRatio: number | null;
   proxyAddedP50Ms: number | null;
   peakRssMb: number | null;
+  /** Scenario 6: assets, wall time and rate-limit floor in seconds, upstream calls per asset. */
+  bulkOperation: { assets: number | null; wallS: number | null; floorS: number | null; callsPerAsset: number | null };
 }
 
 export interface RunInfo {

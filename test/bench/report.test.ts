@@ -48,7 +48,8 @@ describe('summary line', () => {
     expect(line).not.toContain('\n');
     expect(line).toBe(
       '{"entityBatching":{"k":1000,"upstreamCalls":10,"ideal":10},"largeReadSpeedup":6.17,"bulkMutationSpeedup":null,' +
-        '"proxyThroughputRatio":0.71,"proxyAddedP50Ms":1.5,"peakRssMb":null}',
+        '"proxyThroughputRatio":0.71,"proxyAddedP50Ms":1.5,"peakRssMb":null,' +
+        '"bulkOperation":{"assets":null,"wallS":null,"floorS":null,"callsPerAsset":null}}',
     );
   });
 });
@@ -77,8 +78,9 @@ describe('svg', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     const bars = chartBars(results.summary);
-    expect(bars).toHaveLength(6);
-    expect(svg.match(/stroke-dasharray/g)).toHaveLength(6);
+    expect(bars).toHaveLength(7);
+    expect(svg.match(/stroke-dasharray/g)).toHaveLength(7);
+    expect(bars.at(-1)).toEqual({ label: 'Bulk operation: wall ÷ rate-limit floor', value: null, target: { op: '<=', value: 1.15 }, unit: '' });
     expect(svg).toContain('6.17×  (target ≥ 5×) ✔');
     expect(svg).toContain('n/a');
     expect(svg).toContain('(target &lt; 2 ms)');

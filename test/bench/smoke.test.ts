@@ -34,6 +34,7 @@ describe('npm run bench (smoke)', () => {
       'proxyThroughputRatio',
       'proxyAddedP50Ms',
       'peakRssMb',
+      'bulkOperation',
     ]);
     expect(summary['entityBatching']).toEqual({ k: 1000, upstreamCalls: 10, ideal: 10 });
     expect(stdout).toContain('== 1. Entity batching');
