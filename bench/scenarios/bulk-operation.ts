@@ -8,8 +8,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bffClient, timed, type BenchContext } from '../context.js';
-import { projectWhere } from '../baselines/sdk.js';
 import { countByRootField } from '../emulator-control.js';
+import { readPriorities } from './bulk-mutation.js';
 import { gqlData } from '../gql.js';
 import { freePort, spawnService, waitForHttp } from '../processes.js';
 import type { ScenarioResult } from '../types.js';
@@ -38,20 +38,6 @@ interface Polled {
 }
 
 const FINAL = new Set(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED', 'CANCELED']);
-
-/** Every asset's priority, read directly (pages of 500, 8 at a time). */
-async function readPriorities(ctx: BenchContext, projectId: string, total: number): Promise<Map<string, unknown>> {
-  const execute = ctx.emulator.executor();
-  const query = 'query ($where: AssetWhere!, $first: PageSize!, $skip: Int!) {\n  data: assets(where: $where, skip: $skip, first: $first) {\n    id\n    priority\n  }\n}';
-  const out = new Map<string, unknown>();
-  const skips: number[] = [];
-  for (let skip = 0; skip < total; skip += 500) skips.push(skip);
-  for (let i = 0; i < skips.length; i += 8) {
-    const pages = await Promise.all(skips.slice(i, i + 8).map((skip) => execute(query, { where: projectWhere(projectId), skip, first: 500 })));
-    for (const page of pages) for (const row of page['data'] as Array<{ id: string; priority: unknown }>) out.set(row.id, row.priority);
-  }
-  return out;
-}
 
 export async function runBulkOperation(ctx: BenchContext): Promise<ScenarioResult> {
   const size = ctx.quick ? 5000 : 50_000;
