@@ -43,8 +43,10 @@ export interface Config {
   VERIFY_BACKOFF_MAX_MS: number;
   /** Response cache TTL, ms (at most one day); 0 disables it. @default 0 (off: see the README) */
   RESPONSE_CACHE_TTL_MS: number;
-  /** Allowed browser origins; empty = same origin only, ['*'] = any. @default [] */
+  /** Allowed browser origins (`scheme://host[:port]`); empty = same origin only, ['*'] = any. @default [] */
   CORS_ORIGINS: string[];
+  /** Request headers allowed to those origins on top of http/cors.ts's defaults (lower-cased). @default [] */
+  CORS_ALLOW_HEADERS: string[];
   /** Schema introspection (GraphiQL needs it). @default true */
   INTROSPECTION: boolean;
   /** @default 'info' */
@@ -62,7 +64,7 @@ export interface Config {
   MAX_ALIASES: number;
   /** graphql-armor cost limit. @default 100000 */
   MAX_COST: number;
-  /** Tokens per document. @default 100000 */
+  /** Tokens per document, counted by graphql-js's parser (a syntax error above it). @default 100000 */
   MAX_TOKENS: number;
   /** Time given to in-flight requests on shutdown, ms. @default 10000 */
   SHUTDOWN_GRACE_MS: number;
@@ -157,6 +159,42 @@ function redisPrefix(env: Env): string {
   return value;
 }
 
+function list(env: Env, key: string): string[] {
+  return (raw(env, key) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** `*`, or origins exactly as browsers send them in `Origin`: scheme, host and port, nothing else. */
+function corsOrigins(env: Env): string[] {
+  const origins = list(env, 'CORS_ORIGINS');
+  for (const value of origins) {
+    if (value === '*') continue;
+    let origin: string | undefined;
+    try {
+      const parsed = new URL(value);
+      // no wildcards inside an origin: entries are matched exactly against the Origin header
+      origin = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !parsed.hostname.includes('*') ? parsed.origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== value) {
+      throw new TypeError(
+        `Config CORS_ORIGINS must be * or a comma-separated list of origins like https://app.example.com or http://localhost:5173 (scheme, host, optional port; no path, trailing slash or wildcard), got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  return origins;
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+function headerNames(env: Env, key: string): string[] {
+  const names = list(env, key);
+  for (const name of names) {
+    if (!HEADER_NAME.test(name)) throw new TypeError(`Config ${key} must be a comma-separated list of HTTP header names, got ${JSON.stringify(name)}`);
+  }
+  return names.map((name) => name.toLowerCase());
+}
+
 function randomSecret(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
@@ -185,7 +223,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     VERIFY_BACKOFF_MIN_MS: int(env, 'VERIFY_BACKOFF_MIN_MS', 1000, 0),
     VERIFY_BACKOFF_MAX_MS: int(env, 'VERIFY_BACKOFF_MAX_MS', 8000, 0),
     RESPONSE_CACHE_TTL_MS: int(env, 'RESPONSE_CACHE_TTL_MS', 0, 0, 86_400_000),
-    CORS_ORIGINS: (raw(env, 'CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    CORS_ORIGINS: corsOrigins(env),
+    CORS_ALLOW_HEADERS: headerNames(env, 'CORS_ALLOW_HEADERS'),
     INTROSPECTION: bool(env, 'INTROSPECTION', true),
     LOG_LEVEL: logLevel(env),
     HASH_SECRET: raw(env, 'HASH_SECRET') ?? randomSecret(),

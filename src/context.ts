@@ -5,6 +5,7 @@
 import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
 import type { BffWarning } from './errors/index.js';
+import type { RequestTrace } from './http/requestLog.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
 import type { BulkService } from './bulk/service.js';
@@ -28,6 +29,8 @@ export interface BffContext {
   upstreamCalls: { count: number };
   /** The start-up warm-up request (not logged, not measured). */
   warmUp?: boolean;
+  /** Shared with the HTTP layer: marked when the request enters Apollo's pipeline (http/requestLog.ts). */
+  requestTrace?: RequestTrace;
   /** Set when the response came from the response cache (logs). */
   responseCacheHit?: boolean;
   /** The HTTP client of this request (src/plugins/client-disconnect); absent in-process. */
@@ -53,6 +56,7 @@ export interface ContextInput {
   /** Its signal aborts this request's upstream calls when the HTTP client disconnects. */
   client?: ClientLink;
   warmUp?: boolean;
+  requestTrace?: RequestTrace;
 }
 
 /**
@@ -86,5 +90,6 @@ export function createContext(input: ContextInput): BffContext {
     upstreamCalls,
     warmUp: input.warmUp,
     client: input.client,
+    requestTrace: input.requestTrace,
   };
 }

@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { listen } from './http/listen.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
@@ -84,6 +85,9 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     introspection: config.INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The token bound is graphql-js's own: a document over MAX_TOKENS is a syntax error
+    // (400 GRAPHQL_PARSE_FAILED) found while parsing, before anything else reads it.
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
     // main.ts handles SIGTERM/SIGINT. Apollo's own handler would call stop() concurrently with
     // ours, and a second concurrent stop() never resolves (Apollo Server 5 does not resolve its
@@ -102,6 +106,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   const app = createApp({
     warmUpToken,
     config,
+    logger,
     apollo,
     upstream,
     cache,
@@ -122,10 +127,14 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   httpServer.on('request', app);
   const closeSubscriptions = startSubscriptions({ httpServer, schema, validationRules: pipeline.validationRules, config, upstream, cache, bulk, logger });
   httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await listen(httpServer, config.PORT, config.HOST);
+  } catch (error) {
+    await apollo.stop();
+    await closeUpstream();
+    if (!deps.cache) await cache.close();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const origin = `http://${host}:${port}`;

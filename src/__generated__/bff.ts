@@ -410,6 +410,7 @@ export type ExternalIdChangeInput = {
 
 /** State of an issue raised on an asset. */
 export type IssueStatus =
+  | 'CANCELLED'
   | 'OPEN'
   | 'SOLVED';
 

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
@@ -16,10 +15,14 @@ import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { BulkService } from '../bulk/service.js';
+import type { Logger } from '../log.js';
+import { corsMiddleware } from './cors.js';
 import { graphiqlRouter } from './graphiql.js';
+import { graphqlRequestLog, requestTraceOf } from './requestLog.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
+  logger: Logger;
   apollo: ApolloServer<BffContext>;
   upstream: UpstreamClient;
   cache: BffCache;
@@ -62,10 +65,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(registry.contentType).send(await registry.metrics());
   });
 
-  if (config.CORS_ORIGINS.length > 0) {
-    const origin = config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS;
-    app.use('/graphql', cors({ origin, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'idempotency-key', 'apollo-require-preflight', 'x-request-id'] }));
-  }
+  const corsHandler = corsMiddleware(config);
+  if (corsHandler) app.use('/graphql', corsHandler);
 
   // Browsers asking for HTML get GraphiQL; every other request falls through to Apollo. The
   // GraphiQL router only serves GET (and HEAD): POSTs skip its route matching.
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(
     '/graphql',
+    graphqlRequestLog(deps.logger, deps.warmUpToken),
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(deps.apollo, {
       context: async ({ req, res }) =>
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
           idempotencyKey: req.get('idempotency-key') ?? null,
           client: watchClient(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,
+          requestTrace: requestTraceOf(res),
         }),
     }),
   );

@@ -45,7 +45,7 @@ const cannedUpstream: UpstreamClient = {
     if (call.rootField === 'countAssets') return { data: 1 } as T;
     const label = { id: 'warm-up-label', labelType: 'DEFAULT', jsonResponse: '{"JOB":{"categories":[]}}', createdAt: '2024-01-01T00:00:00.000Z', author: { id: 'u', email: 'warm-up@example.com' } };
     const asset = {
-      id: 'warm-up', externalId: 'warm-up', content: '', jsonContent: '', jsonMetadata: '{"language":"en"}', createdAt: '2024-01-01T00:00:00.000Z',
+      id: 'warm-up', projectId: 'warm-up', externalId: 'warm-up', content: '', jsonContent: '', jsonMetadata: '{"language":"en"}', createdAt: '2024-01-01T00:00:00.000Z',
       updatedAt: '2024-01-01T00:00:00.000Z', status: 'LABELED', priority: 0, consensusMark: null, honeypotMark: null, labels: [label], latestLabel: label,
     };
     return { data: [asset] } as T;

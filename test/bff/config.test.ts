@@ -60,9 +60,25 @@ describe('loadConfig', () => {
     ['BODY_LIMIT', 'lots'],
     ['VERIFY_BACKOFF_MIN_MS', '-5'],
     ['VERIFY_BACKOFF_MAX_MS', '1.5'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', 'https://app.example.com/graphql'],
+    ['CORS_ORIGINS', 'https://a.example, ftp://b.example'],
+    ['CORS_ORIGINS', 'https://*.example.com'],
+    ['CORS_ALLOW_HEADERS', 'x-tenant id'],
   ])('throws a TypeError naming %s for %j', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(TypeError);
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`^Config ${key} `));
+  });
+
+  it('reads CORS origins (exact origins or *) and extra allowed headers, lower-cased', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toEqual(['*']);
+    expect(loadConfig({ CORS_ALLOW_HEADERS: 'X-Tenant-Id, x-feature-flags' }).CORS_ALLOW_HEADERS).toEqual(['x-tenant-id', 'x-feature-flags']);
+    expect(loadConfig({}).CORS_ALLOW_HEADERS).toEqual([]);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.com/' })).toThrow(
+      'Config CORS_ORIGINS must be * or a comma-separated list of origins like https://app.example.com or http://localhost:5173 (scheme, host, optional port; no path, trailing slash or wildcard), got "https://app.example.com/"',
+    );
   });
 
   it('rejects a deadline shorter than one attempt', () => {

@@ -71,6 +71,9 @@ const CANONICAL: Record<string, unknown>[] = [
   { labelCategorySearch: 'CLASSIFICATION_JOB.POSITIVE.count == 1 OR NAMED_ENTITIES_RECOGNITION_JOB.PERSON.count > 1' },
   { issueType: 'QUESTION' },
   { issueStatus: 'OPEN' },
+  { issueStatus: 'SOLVED' },
+  { issueStatus: 'CANCELLED' },
+  { issueType: 'ISSUE', issueStatus: 'SOLVED' },
   { statusIn: ['LABELED', 'REVIEWED'], metadataWhere: { language: 'en' }, createdAtGte: '2024-01-02' },
 ];
 

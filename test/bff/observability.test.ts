@@ -14,7 +14,7 @@ function capture() {
 async function encounter(logger: ReturnType<typeof capture>['logger'], errors: GraphQLError[]) {
   const plugin = useObservability(logger).apollo![0]!;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const hooks = (await plugin.requestDidStart!({} as any))!;
+  const hooks = (await plugin.requestDidStart!({ contextValue: {} } as any))!;
   const contextValue = { requestId: 'req-42', credential: { scheme: 'x-api-key', value: 'secret-key-1', hash: 'h' } };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   await hooks.didEncounterErrors!({ errors, contextValue } as any);

@@ -56,8 +56,14 @@ export function useObservability(logger: Logger): BffPlugin {
 
 function observabilityPlugin(logger: Logger): ApolloServerPlugin<BffContext> {
   return {
-    async requestDidStart() {
+    // The pipeline failed before this plugin logged the request: the HTTP layer logs it instead.
+    async unexpectedErrorProcessingRequest({ requestContext }) {
+      const trace = requestContext.contextValue.requestTrace;
+      if (trace && !trace.logged) trace.inPipeline = false;
+    },
+    async requestDidStart({ contextValue }) {
       const started = performance.now();
+      if (contextValue.requestTrace) contextValue.requestTrace.inPipeline = true;
       return {
         // Errors the client only sees as INTERNAL_SERVER_ERROR: log the original (message, stack)
         // with the request id so operators can diagnose them. The credential is cut out of both.
@@ -80,6 +86,7 @@ function observabilityPlugin(logger: Logger): ApolloServerPlugin<BffContext> {
         },
         async willSendResponse({ contextValue, operationName, errors, response, schema, document, operation: definition }) {
           if (contextValue.warmUp) return;
+          if (contextValue.requestTrace) contextValue.requestTrace.logged = true;
           const durationMs = performance.now() - started;
           const codes = errorCodes(errors);
           const operation = operationName ?? 'anonymous';
