@@ -7,7 +7,8 @@
  * subscriptions are served here: queries and mutations go over HTTP (their limits, caches and
  * plugins live there).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -45,7 +46,17 @@ function paramsAsHeaders(params: Readonly<Record<string, unknown>> | undefined):
 
 /** Starts the WebSocket endpoint; returns its close function. */
 export function startSubscriptions(deps: WsDeps): () => Promise<void> {
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
+  // noServer: the HTTP server's own errors (e.g. EADDRINUSE at listen) stay the HTTP server's;
+  // upgrades are taken here for /graphql only.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  deps.httpServer.on('upgrade', onUpgrade);
   const cleanup = useServer<Record<string, unknown>, { ctx?: BffContext }>(
     {
       schema: deps.schema,
@@ -83,6 +94,7 @@ export function startSubscriptions(deps: WsDeps): () => Promise<void> {
     wss,
   );
   return async () => {
+    deps.httpServer.off('upgrade', onUpgrade);
     await cleanup.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
