@@ -42,7 +42,7 @@ const emulatorBoundary = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/__generated__/**', 'bench/results/**', '.data/**', 'public/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/__generated__/**', 'src/resolvers/__generated__/**', 'bench/results/**', '.data/**', 'public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

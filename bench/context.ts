@@ -1,6 +1,6 @@
 /** Bench-internal: what every scenario receives from the orchestrator, and small timing helpers. */
 import { performance } from 'node:perf_hooks';
-import type { EmulatorControl } from './emulator-control.js';
+import type { BenchEmulator } from './emulator-control.js';
 import type { ScenarioResult } from './types.js';
 import { gqlData, kiliHeaders, postGraphQL, type GraphQLResponse } from './gql.js';
 
@@ -14,7 +14,7 @@ export interface Bff {
 export interface BenchContext {
   quick: boolean;
   latencyMs: number;
-  emulator: EmulatorControl;
+  emulator: BenchEmulator;
   /** The emulator process (CPU accounting). */
   emulatorPid: number;
   bff: Bff;

@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bffClient, guarded, type BenchContext } from './context.js';
-import { EmulatorControl } from './emulator-control.js';
+import { BenchEmulator } from './emulator-control.js';
 import { closeHttp, gqlData, kiliHeaders } from './gql.js';
 import { freePort, readMemory, spawnService, waitForHttp, type Service } from './processes.js';
 import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
@@ -125,7 +125,7 @@ const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
 
-async function startServices(apiKey: string, profileDir: string | null, bffEnv: Record<string, string>): Promise<{ emulator: Service; bff: Service; control: EmulatorControl; bffUrl: string }> {
+async function startServices(apiKey: string, profileDir: string | null, bffEnv: Record<string, string>): Promise<{ emulator: Service; bff: Service; control: BenchEmulator; bffUrl: string }> {
   const emulatorPort = await freePort();
   const bffPort = await freePort();
   const origin = `http://127.0.0.1:${emulatorPort}`;
@@ -138,7 +138,7 @@ async function startServices(apiKey: string, profileDir: string | null, bffEnv: 
     cwd: ROOT,
     nodeArgs: profileArgs(profileDir, 'emulator'),
   });
-  const control = new EmulatorControl(origin, apiKey);
+  const control = new BenchEmulator(origin, apiKey);
   const emulatorMs = await waitForHttp(emulator, control.versionUrl);
   log(`emulator ready in ${emulatorMs} ms (pid ${emulator.pid})`);
 
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     const demo = await initial.reset('demo');
     const adminKey = demo?.users.admin.apiKey ?? apiKey;
     if (adminKey !== apiKey) log('the emulator did not take --api-key; using its demo admin key');
-    const control = new EmulatorControl(initial.origin, adminKey);
+    const control = new BenchEmulator(initial.origin, adminKey);
     await gqlData(control.graphqlUrl, kiliHeaders(adminKey), '{ viewer { id email } }');
     await control.setLatency(options.latencyMs, options.jitterMs);
     log(`upstream latency ${options.latencyMs} ms${options.jitterMs ? ` ± ${options.jitterMs} ms` : ''}; mode ${options.quick ? 'quick' : 'full'}`);

@@ -91,6 +91,44 @@ export interface Config {
    * Required with a Redis CACHE_URL (replicas must share it); random per process otherwise.
    */
   JOB_SECRET: string;
+  /** The mutation pipeline's tuning, derived once from the keys above (not an environment key). */
+  mutations: Readonly<MutationSettings>;
+}
+
+/**
+ * Tuning of the mutation pipeline. Only `concurrency` and the verification timings come from the
+ * environment (MUTATION_CONCURRENCY, VERIFY_*); everything else is fixed by the upstream contract
+ * (reference §6).
+ */
+export interface MutationSettings {
+  /** Upstream mutation batch size. @default 100 (the SDK's MUTATION_BATCH_SIZE) */
+  batchSize: number;
+  /** Batches in flight at once per mutation. @default 12 (MUTATION_CONCURRENCY) */
+  concurrency: number;
+  /** Overall verification deadline, in ms. @default 30000 (VERIFY_DEADLINE_MS) */
+  verifyDeadlineMs: number;
+  /** First verification backoff, in ms; doubles up to `verifyBackoffMaxMs`. @default 1000 (VERIFY_BACKOFF_MIN_MS) */
+  verifyBackoffMinMs: number;
+  /** @default 8000 (VERIFY_BACKOFF_MAX_MS) */
+  verifyBackoffMaxMs: number;
+  /** Ids per `countAssets(idIn)` check. @default 1000 */
+  countChunkSize: number;
+  /** Ids per `assets(idIn, first)` read-back, i.e. the upstream page size. @default 500 */
+  readChunkSize: number;
+  /** External ids per `filterExistingAssets` call. @default 1000 (the SDK's) */
+  filterExistingChunkSize: number;
+  /** Paths per `createUploadBucketSignedUrls` call. @default 30 (the SDK's) */
+  signedUrlChunkSize: number;
+  /** Attempts for one upload PUT. @default 3 (the SDK's) */
+  uploadAttempts: number;
+  /** Wait between upload attempts, in ms. @default 1000 */
+  uploadRetryDelayMs: number;
+  /** Timeout of one upload PUT, in ms. @default UPSTREAM_TIMEOUT_MS */
+  uploadTimeoutMs: number;
+  /** Resends of an append batch whose outcome is unknown. @default 2 */
+  appendResends: number;
+  /** `Idempotency-Key` retention, in ms. @default 86400000 (24 h) */
+  idempotencyTtlMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -204,7 +242,7 @@ function randomSecret(): string {
  * default HASH_SECRET, which is random per process and only allowed without a Redis CACHE_URL.
  */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
-  const config: Config = {
+  const config: Omit<Config, 'mutations'> = {
     PORT: int(env, 'PORT', 4000, 0, 65535),
     HOST: raw(env, 'HOST') ?? '0.0.0.0',
     KILI_API_URL: url(env, 'KILI_API_URL', ['http:', 'https:']),
@@ -265,5 +303,24 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       `Config VERIFY_BACKOFF_MAX_MS (${config.VERIFY_BACKOFF_MAX_MS}) must be at least VERIFY_BACKOFF_MIN_MS (${config.VERIFY_BACKOFF_MIN_MS})`,
     );
   }
-  return Object.freeze(config);
+  return Object.freeze({ ...config, mutations: Object.freeze(mutationSettings(config)) });
+}
+
+function mutationSettings(config: Omit<Config, 'mutations'>): MutationSettings {
+  return {
+    batchSize: 100,
+    concurrency: config.MUTATION_CONCURRENCY,
+    verifyDeadlineMs: config.VERIFY_DEADLINE_MS,
+    verifyBackoffMinMs: config.VERIFY_BACKOFF_MIN_MS,
+    verifyBackoffMaxMs: config.VERIFY_BACKOFF_MAX_MS,
+    countChunkSize: 1_000,
+    readChunkSize: 500,
+    filterExistingChunkSize: 1_000,
+    signedUrlChunkSize: 30,
+    uploadAttempts: 3,
+    uploadRetryDelayMs: 1_000,
+    uploadTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    appendResends: 2,
+    idempotencyTtlMs: 24 * 60 * 60 * 1000,
+  };
 }

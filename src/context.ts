@@ -4,6 +4,7 @@
  */
 import type { Config } from './config.js';
 import type { BffCache } from './cache/index.js';
+import { BffError, BffErrorCode } from './errors/index.js';
 import type { BffWarning } from './errors/index.js';
 import type { RequestTrace } from './http/requestLog.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -14,6 +15,8 @@ export interface BffContext {
   requestId: string;
   /** null: anything needing upstream throws UNAUTHENTICATED. */
   credential: Credential | null;
+  /** The caller's credential; throws UNAUTHENTICATED when the request has none. */
+  requireCredential(): Credential;
   upstream: UpstreamClient;
   /** Created per request (src/loaders), on first use. */
   loaders: Loaders;
@@ -73,14 +76,24 @@ export function createContext(input: ContextInput): BffContext {
       return input.upstream.execute(credential, call, combined);
     },
   };
+  const requireCredential = (): Credential => {
+    if (!input.credential) {
+      throw new BffError(
+        BffErrorCode.UNAUTHENTICATED,
+        'Send your Kili API key: `Authorization: X-API-Key: <key>`, `Authorization: Bearer <key>` or `X-API-Key: <key>`.',
+      );
+    }
+    return input.credential;
+  };
   // The loaders are created on first use: a page read (`assets`, `countAssets`) never needs them.
   let loaders: Loaders | undefined;
   return {
     requestId: input.requestId,
     credential: input.credential,
+    requireCredential,
     upstream,
     get loaders(): Loaders {
-      return (loaders ??= createLoaders({ upstream, credential: input.credential }, input.config.QUERY_BATCH_SIZE));
+      return (loaders ??= createLoaders({ upstream, credential: requireCredential }, input.config.QUERY_BATCH_SIZE));
     },
     warnings: [],
     config: input.config,

@@ -22,7 +22,7 @@ import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/client.js';
-import { createRateLimiter } from './upstream/rateLimit.js';
+import { createRateLimiter } from './upstream/rate-limit.js';
 import { createBulkEngine } from './bulk/index.js';
 import { startSubscriptions } from './bulk/ws.js';
 

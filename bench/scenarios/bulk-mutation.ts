@@ -47,7 +47,7 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
   const size = ctx.quick ? 2000 : 10_000;
   const reps = ctx.quick ? 1 : 3;
   const projectId = await emulator.createProject('bench: bulk mutation');
-  const ids = await emulator.seed(projectId, size, 'mut-');
+  const ids = await emulator.seed(projectId, size, { externalIdPrefix: 'mut-' });
   const execute = emulator.executor();
   const notes: string[] = [];
 

@@ -42,7 +42,7 @@ const FINAL = new Set(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED', 'CANCELED']);
 export async function runBulkOperation(ctx: BenchContext): Promise<ScenarioResult> {
   const size = ctx.quick ? 5000 : 50_000;
   const projectId = await ctx.emulator.createProject('bench: bulk operation');
-  const ids = await ctx.emulator.seed(projectId, size, 'op-');
+  const ids = await ctx.emulator.seed(projectId, size, { externalIdPrefix: 'op-' });
   const port = await freePort();
   const service = spawnService({
     name: 'bff-bulk',

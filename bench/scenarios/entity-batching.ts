@@ -58,7 +58,7 @@ export async function runEntityBatching(ctx: BenchContext): Promise<ScenarioResu
     raw: {},
   };
   const projectId = await emulator.createProject('bench: entity batching');
-  const ids = await emulator.seed(projectId, maxK, 'entity-');
+  const ids = await emulator.seed(projectId, maxK, { externalIdPrefix: 'entity-' });
   const execute = emulator.executor();
 
   // Warm-up (module caches, connection pools); not measured.

@@ -21,7 +21,7 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
   const size = LARGE_READ_SIZE;
   const reps = ctx.quick ? 2 : 5;
   const projectId = await emulator.createProject('bench: large read');
-  const ids = await emulator.seed(projectId, size, 'read-');
+  const ids = await emulator.seed(projectId, size, { externalIdPrefix: 'read-' });
   const execute = emulator.executor();
   const where = projectWhere(projectId);
   const query = bffAssetsQuery(size);

@@ -142,7 +142,7 @@ export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResul
   const segments = ctx.quick ? 1 : 4;
   const warmup = ctx.quick ? 1 : 3;
   const projectId = await emulator.createProject('bench: proxy overhead');
-  await emulator.seed(projectId, PAGE, 'proxy-');
+  await emulator.seed(projectId, PAGE, { externalIdPrefix: 'proxy-' });
 
   const directHeaders = kiliHeaders(emulator.apiKey);
   const directBody = JSON.stringify({

@@ -7,7 +7,6 @@
 import type { BffContext } from '../context.js';
 import type { BulkService } from './service.js';
 import { BffError, BffErrorCode, badUserInput } from '../errors/index.js';
-import { requireCredential } from '../loaders/index.js';
 import { notFound } from './service.js';
 import { isFinal, visibleStatus, type BulkRecord, type BulkStatus } from './types.js';
 
@@ -83,20 +82,20 @@ async function* watch(bulk: BulkService, id: string, owner: string): AsyncGenera
 
 export const bulkResolvers = {
   Query: {
-    bulkOperation: (_: unknown, args: { id: string }, ctx: BffContext) => service(ctx).get(args.id, requireCredential(ctx.credential).hash),
+    bulkOperation: (_: unknown, args: { id: string }, ctx: BffContext) => service(ctx).get(args.id, ctx.requireCredential().hash),
     bulkOperations: (_: unknown, args: { projectId?: string | null; status?: BulkStatus[] | null; first: number; skip: number }, ctx: BffContext) => {
-      const owner = requireCredential(ctx.credential).hash;
+      const owner = ctx.requireCredential().hash;
       const { first, skip } = page(args.first, args.skip, MAX_OPERATIONS_PAGE, 'bulkOperations');
       return service(ctx).list(owner, { projectId: args.projectId ?? null, statuses: args.status ?? null }, first, skip);
     },
   },
   Mutation: {
-    cancelBulkOperation: (_: unknown, args: { id: string }, ctx: BffContext) => service(ctx).cancel(args.id, requireCredential(ctx.credential).hash),
+    cancelBulkOperation: (_: unknown, args: { id: string }, ctx: BffContext) => service(ctx).cancel(args.id, ctx.requireCredential().hash),
   },
   Subscription: {
     bulkOperation: {
       subscribe: async (_: unknown, args: { id: string }, ctx: BffContext) => {
-        const owner = requireCredential(ctx.credential).hash;
+        const owner = ctx.requireCredential().hash;
         const bulk = service(ctx);
         if (!(await bulk.get(args.id, owner))) throw notFound(args.id);
         if (openSubscriptions >= MAX_SUBSCRIPTIONS) {

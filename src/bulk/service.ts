@@ -25,12 +25,11 @@ import { patientUpstream } from './patient.js';
 import { BffError, BffErrorCode, BffWarningCode } from '../errors/index.js';
 import { invalidateProject } from '../plugins/response-cache/generations.js';
 import { bulkAssetsProcessed, bulkOperations } from '../metrics.js';
-import { chunk } from '../mutations/chunk.js';
+import { chunk } from '../mutations/lists.js';
 import { executePlan } from '../mutations/execute.js';
 import { planMutation, type MutationPlan } from '../mutations/plan.js';
 import { settled } from '../mutations/pipeline.js';
-import { settingsFromConfig } from '../mutations/settings.js';
-import { createMutationUpstream } from '../mutations/upstream.js';
+import { createMutationUpstream } from '../mutations/upstream-adapter.js';
 import { isFinal, type BulkLists, type BulkRecord, type BulkStatus } from './types.js';
 
 /** Operations of one credential not yet final, at most (QUEUED + RUNNING): bounds the queue. */
@@ -98,7 +97,7 @@ function inputLength(args: object): number {
 
 export function createBulkService(deps: BulkServiceDeps): BulkService {
   const { store, queue, config, logger } = deps;
-  const settings = settingsFromConfig(config);
+  const settings = config.mutations;
   let closing = false;
 
   const newRecord = (id: string, kind: MutationKind, owner: string, fields: Partial<BulkRecord>): BulkRecord => ({

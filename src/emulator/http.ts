@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorState } from './state.js';
 import { sendJson } from './state.js';
-import { handleGraphql } from './graphqlHttp.js';
-import { handleDev } from './devControls.js';
+import { handleGraphql } from './graphql-http.js';
+import { handleDev } from './dev-controls.js';
 import { handleStorage } from './uploads.js';
 import { SCHEMA_VERSION } from './schema.js';
 

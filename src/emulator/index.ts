@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Store } from './db.js';
 import { FaultSet } from './faults.js';
-import { RequestLog } from './requestLog.js';
+import { RequestLog } from './request-log.js';
 import { buildEmulatorSchema } from './schema.js';
 import { readDemo, seedBaseline, seedDemo } from './seed.js';
 import { createHandler, GRAPHQL_PATH } from './http.js';
@@ -18,7 +18,7 @@ import type { Emulator, EmulatorOptions } from './types.js';
 export type { DemoSeed, Emulator, EmulatorOptions, SeedProject, SeedUser } from './types.js';
 /** Wire types of the dev controls (`/__emulator/faults`, `/__emulator/requests`). */
 export type { Fault } from './faults.js';
-export type { LoggedRequest } from './requestLog.js';
+export type { LoggedRequest } from './request-log.js';
 export { GRAPHQL_PATH } from './http.js';
 
 let schema: ReturnType<typeof buildEmulatorSchema> | null = null;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { GraphQLError, GraphQLObjectType, GraphQLScalarType, Kind, buildSchema, type GraphQLFieldResolver, type GraphQLSchema, type ValueNode } from 'graphql';
 import { queryResolvers, typeResolvers } from './resolvers.js';
 import { mutationResolvers } from './mutations.js';
-import { extraMutationResolvers } from './mutationsExtra.js';
+import { extraMutationResolvers } from './mutations-extra.js';
 import { withSpec2021DirectiveLocations } from './spec2021.js';
 
 function schemaPath(): string {

@@ -5,7 +5,7 @@
  */
 import type { Store } from './db.js';
 import type { DemoSeed } from './types.js';
-import { DEMO_USERS, IMAGE_INTERFACE, KEY_EXPIRY, ORG_ID, OTHER_ORG_ID, SEED_TIME, TEXT_INTERFACE, type DemoKind, demoMetadata, demoResponse, hoursAfter } from './seedData.js';
+import { DEMO_USERS, IMAGE_INTERFACE, KEY_EXPIRY, ORG_ID, OTHER_ORG_ID, SEED_TIME, TEXT_INTERFACE, type DemoKind, demoMetadata, demoResponse, hoursAfter } from './seed-data.js';
 import { insertAsset, insertLabel, projectSteps } from './writes.js';
 import { newId, nowIso, parseJsonOr } from './util.js';
 

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Store } from './db.js';
 import type { FaultSet } from './faults.js';
-import type { RequestLog } from './requestLog.js';
+import type { RequestLog } from './request-log.js';
 import type { DemoSeed } from './types.js';
 
 export interface EmulatorState {

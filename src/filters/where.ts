@@ -7,7 +7,7 @@
 import type { AssetWhere } from '../__generated__/bff.js';
 import type { AssetWhere as UpstreamAssetWhere, IssueWhere, LabelWhere } from '../__generated__/kili-upstream.js';
 import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
-import { checkCategorySearch } from './categorySearch.js';
+import { checkCategorySearch } from './category-search.js';
 import { dateInputTime, isDateInput } from '../plugins/date-time-input/index.js';
 import { checkMetadataWhere } from './metadata.js';
 

@@ -5,10 +5,9 @@
  * selections.
  */
 import DataLoader from 'dataloader';
-import { BffError, BffErrorCode } from '../errors/index.js';
 import type { Credential, UpstreamClient } from '../upstream/client.js';
 import { fetchAssetPage, type UpstreamAsset, type UpstreamScope } from '../upstream/assets.js';
-import { coversSelection, FULL_ASSET_SELECTION, mergeSelections, type Selection } from '../upstream/projection.js';
+import { coversSelection, FULL_ASSET_SELECTION, mergeSelections, type Selection } from '../upstream/selection.js';
 
 export interface ExternalIdKey {
   projectId: string;
@@ -32,18 +31,9 @@ export interface Loaders {
 
 export interface LoaderScope {
   upstream: UpstreamClient;
-  credential: Credential | null;
+  /** The caller's credential; throws UNAUTHENTICATED when there is none (the context's check). */
+  credential: () => Credential;
   signal?: AbortSignal;
-}
-
-export function requireCredential(credential: Credential | null): Credential {
-  if (!credential) {
-    throw new BffError(
-      BffErrorCode.UNAUTHENTICATED,
-      'Send your Kili API key: `Authorization: X-API-Key: <key>`, `Authorization: Bearer <key>` or `X-API-Key: <key>`.',
-    );
-  }
-  return credential;
 }
 
 /** Upstream `PageSize` maximum. */
@@ -64,7 +54,7 @@ export function createLoaders(scope: LoaderScope, batchSize = 100): Loaders {
    * absent: the batch reads `wanted` when it is dispatched, so it already serves every caller.
    */
   const fetchedWith = new Map<string, Selection>();
-  const upstreamScope = (): UpstreamScope => ({ upstream: scope.upstream, credential: requireCredential(scope.credential), signal: scope.signal });
+  const upstreamScope = (): UpstreamScope => ({ upstream: scope.upstream, credential: scope.credential(), signal: scope.signal });
 
   const assetById = new DataLoader<string, UpstreamAsset | null>(
     async (ids) => {

@@ -5,13 +5,13 @@
  * derived from the key and the asset's position, the same on a retry); external ids repeated within
  * the input are `BAD_USER_INPUT` listing them (the SDK silently drops every copy, reference §9.11).
  */
-import type { AppendManyAssetsData, InputType } from './ports.js';
-import type { AppendArgs, AssetInputArg } from './inputs.js';
+import type { AppendManyAssetsData, InputType } from './upstream-port.js';
+import type { AppendArgs, AssetInput } from './types.js';
 import type { Validated } from './validate.js';
 import { badUserInput, type BffWarning } from '../errors/index.js';
-import { duplicates, listForMessage } from './chunk.js';
+import { duplicates, listForMessage } from './lists.js';
 import { encodeJsonContent, encodeMetadata } from './json-fields.js';
-import { newExternalId, seededExternalId } from './ids.js';
+import { newExternalId, seededExternalId } from './client-ids.js';
 import { emptyWarning, statusIgnoredWarning } from './validate.js';
 
 export interface AppendDraft {
@@ -24,7 +24,7 @@ export interface AppendDraft {
    * `Idempotency-Key` (an earlier, failed run with the same key may have created the asset).
    */
   mayExist: boolean;
-  input: AssetInputArg;
+  input: AssetInput;
   jsonMetadata: string;
 }
 

@@ -8,13 +8,12 @@
  * `filterExistingAssets` which of the batch's external ids are stored and resends only the others
  * (same client ids), at most `appendResends` times.
  */
-import type { MutationUpstream } from './ports.js';
-import type { AppendArgs } from './inputs.js';
-import type { MutationOutcome, MutationSettings } from './types.js';
+import type { MutationUpstream } from './upstream-port.js';
+import type { AppendArgs, MutationOutcome, MutationSettings } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
-import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
-import { BatchFailure } from './dispatch.js';
+import { BffError, BffErrorCode } from '../errors/index.js';
+import { BatchFailure, isOutcomeUnknown } from './dispatch.js';
 import { appendData } from './append-prepare.js';
 import { executePlan } from './execute.js';
 import { planAppend } from './plan.js';
@@ -64,8 +63,3 @@ export async function sendAppendBatch(
 
 /** Stands for "an earlier run's attempt whose outcome is unknown" (never leaves this module). */
 const OUTCOME_UNKNOWN = new BffError(BffErrorCode.UPSTREAM_TIMEOUT, 'An earlier run sent this batch and did not hear back.', {}, { outcomeUnknown: true });
-
-/** True for an upstream error whose mutation may or may not have been applied. */
-export function isOutcomeUnknown(error: unknown): boolean {
-  return isBffError(error) && error.outcomeUnknown;
-}

@@ -2,13 +2,14 @@
  * Upstream `AssetData` for one asset (reference §4.1, keys in the SDK's order) and the read-back
  * comparison used to verify it (DESIGN §7 "values read back"). Internal, pure.
  */
-import type { AssetData, ReadAsset, ReadField } from './ports.js';
-import type { AssetPropertiesInputArg } from './inputs.js';
+import type { AssetPropertiesInput } from '../__generated__/bff.js';
+import type { AssetData, Selection, UpstreamAsset } from './upstream-port.js';
 import { badUserInput } from '../errors/index.js';
-import { encodeJsonContent, encodeMetadata, jsonEqual, tryParse } from './json-fields.js';
+import { parseJsonField } from '../upstream/assets.js';
+import { encodeJsonContent, encodeMetadata, jsonEqual } from './json-fields.js';
 
 /** Builds the `AssetData` of one update item; absent or null inputs contribute no key. */
-export function buildAssetData(input: AssetPropertiesInputArg, at: string): AssetData {
+export function buildAssetData(input: AssetPropertiesInput, at: string): AssetData {
   const data: AssetData = {};
   if (input.priority != null) data.priority = input.priority;
   if (input.jsonMetadata != null) data.jsonMetadata = encodeMetadata(input.jsonMetadata, `${at}.jsonMetadata`);
@@ -34,9 +35,9 @@ function mark(value: number, field: string): number {
   return value;
 }
 
-/** The fields to read back to check `data` (besides `id`). */
-export function readFieldsFor(data: AssetData): ReadField[] {
-  const fields = new Set<ReadField>();
+/** What to read back to check `data` (`id` is always read). */
+export function readBackSelection(data: AssetData): Selection {
+  const selection: Selection = {};
   for (const key of Object.keys(data) as Array<keyof AssetData>) {
     switch (key) {
       case 'externalId':
@@ -48,16 +49,16 @@ export function readFieldsFor(data: AssetData): ReadField[] {
       case 'jsonContent':
       case 'isUsedForConsensus':
       case 'isHoneypot':
-        fields.add(key);
+        selection[key] = true;
         break;
       case 'toBeLabeledBy':
-        fields.add('toBeLabeledBy.email');
+        selection.toBeLabeledBy = { email: true };
         break;
       case 'resolution':
-        fields.add('resolution.width').add('resolution.height');
+        selection.resolution = { width: true, height: true };
         break;
       case 'pageResolutions':
-        for (const f of ['pageNumber', 'width', 'height', 'rotation'] as const) fields.add(`pageResolutions.${f}`);
+        selection.pageResolutions = { pageNumber: true, width: true, height: true, rotation: true };
         break;
       case 'shouldResetToBeLabeledBy':
       case 'status':
@@ -67,24 +68,24 @@ export function readFieldsFor(data: AssetData): ReadField[] {
         break;
     }
   }
-  return [...fields];
+  return selection;
 }
 
-const near = (a: number | null | undefined, b: number): boolean => typeof a === 'number' && Math.abs(a - b) < 1e-9;
+const near = (a: unknown, b: number): boolean => typeof a === 'number' && Math.abs(a - b) < 1e-9;
 
-/** True when the read-back asset shows every value of `data`. */
-export function showsData(read: ReadAsset, data: AssetData): boolean {
+/** True when the read-back asset (JSON fields parsed) shows every value of `data`. */
+export function showsData(read: UpstreamAsset, data: AssetData): boolean {
   if (data.externalId != null && read.externalId !== data.externalId) return false;
   if (data.priority != null && read.priority !== data.priority) return false;
-  if (data.jsonMetadata != null && !jsonEqual(tryParse(read.jsonMetadata), tryParse(data.jsonMetadata))) return false;
+  if (data.jsonMetadata != null && !jsonEqual(read.jsonMetadata, parseJsonField(data.jsonMetadata))) return false;
   if (data.consensusMark != null && !near(read.consensusMark, data.consensusMark)) return false;
   if (data.honeypotMark != null && !near(read.honeypotMark, data.honeypotMark)) return false;
   if (data.content != null && read.content !== data.content) return false;
-  if (data.jsonContent != null && read.jsonContent !== data.jsonContent) return false;
+  if (data.jsonContent != null && !jsonEqual(read.jsonContent, parseJsonField(data.jsonContent))) return false;
   if (data.isUsedForConsensus != null && read.isUsedForConsensus !== data.isUsedForConsensus) return false;
   if (data.isHoneypot != null && read.isHoneypot !== data.isHoneypot) return false;
   if (data.toBeLabeledBy != null) {
-    const got = new Set((read.toBeLabeledBy ?? []).map((u) => u.email.toLowerCase()));
+    const got = new Set((read.toBeLabeledBy ?? []).map((u) => String(u.email).toLowerCase()));
     const want = new Set(data.toBeLabeledBy.flatMap((e) => (e == null ? [] : [e.toLowerCase()])));
     if (got.size !== want.size || ![...want].every((e) => got.has(e))) return false;
   }

@@ -4,18 +4,14 @@
  * stops batches that have not started yet (the SDK stops at the first error too, reference §6.1);
  * batches already in flight finish and count as applied when they succeed. Never rejects: failures
  * are data, turned into `PARTIAL_FAILURE` (or the upstream error when nothing was applied) by
- * `dispatchError`. `onApplied` hears of each batch as soon as it is applied (streamed verification).
+ * `reportFailure` (report.ts). `onApplied` hears of each batch as soon as it is applied (streamed
+ * verification). After a failure, `recheckUnknown` checks the batches whose outcome is unknown.
  */
 import pLimit from 'p-limit';
-import { BffError, BffErrorCode, isBffError, withDetails } from '../errors/index.js';
+import type { Batch } from './batch.js';
+import { BffErrorCode, isBffError } from '../errors/index.js';
 
-export interface Batch<P> {
-  /** 0-based position of the batch. */
-  index: number;
-  /** The assets the batch acts on, in input order. */
-  ids: string[];
-  payload: P;
-}
+export type { Batch };
 
 /** What a successful batch reports: the project it touched when upstream says so. */
 export interface BatchAck {
@@ -145,53 +141,22 @@ export async function dispatchBatches<P>(
 }
 
 /**
- * The error for a report with a failed batch: `PARTIAL_FAILURE` when some assets were applied,
- * otherwise the upstream error itself (nothing changed, so the client may simply retry).
+ * True for an upstream error that says its mutation may or may not have been applied (the
+ * error's `outcomeUnknown`: the upstream client sets it on non-idempotent calls only).
  */
-export function dispatchError(report: DispatchReport): BffError {
-  const cause = report.error;
-  const causeCode = isBffError(cause) ? cause.code : BffErrorCode.UPSTREAM_ERROR;
-  if (report.applied.length === 0) {
-    if (report.unknown.length > 0 && isBffError(cause)) {
-      // Nothing confirmed, but the outcome of some batches is unknown: never claim "not applied".
-      return withDetails(
-        cause,
-        `${cause.message} ${report.unknown.length} asset(s) may have been changed (outcome unknown, listed in unknownOutcomeAssetIds); retrying is safe: the operation is idempotent.`,
-        { unknownOutcomeAssetIds: report.unknown },
-      );
-    }
-    return isBffError(cause) ? cause : new BffError(BffErrorCode.UPSTREAM_ERROR, 'The upstream API failed; nothing was changed.');
-  }
-  const total = report.applied.length + report.failed.length;
-  const unknown = report.unknown.length;
-  const rest =
-    unknown === 0
-      ? 'the rest was not applied'
-      : unknown === report.failed.length
-        ? `the other ${unknown} may have been applied (outcome unknown, listed in unknownOutcomeAssetIds); retrying them is safe: the operation is idempotent`
-        : `${unknown} of the others may have been applied (outcome unknown, listed in unknownOutcomeAssetIds; retrying them is safe: the operation is idempotent) and the rest was not applied`;
-  return new BffError(
-    BffErrorCode.PARTIAL_FAILURE,
-    `${report.applied.length} of ${total} assets were changed; batch ${report.failedBatch} failed (${causeCode}) and ${rest}.`,
-    {
-      appliedAssetIds: report.applied,
-      failedAssetIds: report.failed,
-      ...(unknown > 0 ? { unknownOutcomeAssetIds: report.unknown } : {}),
-      failedBatch: report.failedBatch ?? 0,
-      causeCode,
-    },
-  );
+export function isOutcomeUnknown(error: unknown): boolean {
+  return isBffError(error) && error.outcomeUnknown;
 }
 
 /**
- * True when a failed mutation call may have been applied: the error says so
- * (`outcomeUnknown`), or it is a timeout / unavailable upstream after retries (the
- * upstream client does not flag idempotent calls). A GraphQL error answer (UPSTREAM_ERROR) or a
- * local refusal (RATE_LIMITED, BAD_USER_INPUT…) means nothing was applied.
+ * True when a failed idempotent mutation batch may have been applied: the error says so
+ * (`isOutcomeUnknown`), or it is a timeout / unavailable upstream after retries (the upstream
+ * client does not flag idempotent calls). A GraphQL error answer (UPSTREAM_ERROR) or a local
+ * refusal (RATE_LIMITED, BAD_USER_INPUT…) means nothing was applied.
  */
-export function mayHaveApplied(error: unknown): boolean {
+export function batchMayHaveBeenApplied(error: unknown): boolean {
   if (!isBffError(error)) return false;
-  if (error.outcomeUnknown) return true;
+  if (isOutcomeUnknown(error)) return true;
   return error.code === BffErrorCode.UPSTREAM_UNAVAILABLE || error.code === BffErrorCode.UPSTREAM_TIMEOUT;
 }
 
@@ -208,7 +173,7 @@ export async function recheckUnknown<P>(
   const applied = new Set(report.applied);
   const candidates: string[] = [];
   report.outcomes.forEach((outcome, i) => {
-    if (outcome.kind === 'failed' && mayHaveApplied(outcome.error)) {
+    if (outcome.kind === 'failed' && batchMayHaveBeenApplied(outcome.error)) {
       candidates.push(...(batches[i]?.ids ?? []).filter((id) => !applied.has(id)));
     }
   });

@@ -10,19 +10,21 @@
  * outcome-unknown check), a stop signal checked before each batch (cancel), and a callback per
  * batch (checkpoint, progress).
  */
-import type { AssetData } from './ports.js';
+import type { AssetData } from './upstream-port.js';
 import type { MutationOutcome } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { MutationPlan } from './plan.js';
 import type { PipelineDeps } from './pipeline.js';
 import type { Probe, StreamingVerifier } from './verify.js';
 import { BffError, BffWarningCode, assertNever, type BffWarning } from '../errors/index.js';
-import { listForMessage } from './chunk.js';
-import { type Batch, type BatchAck, type BatchOutcome, dispatchBatches, dispatchError, recheckUnknown } from './dispatch.js';
-import { existsProbe, idListProbe, readBackProbe, type ProbeDeps } from './checks.js';
+import { listForMessage } from './lists.js';
+import { type Batch, toBatches } from './batch.js';
+import { type BatchAck, type BatchOutcome, dispatchBatches, recheckUnknown } from './dispatch.js';
+import { reportFailure } from './report.js';
+import { existsProbe, idListProbe, readBackProbe, type ProbeDeps } from './probes.js';
 import { sendAppendBatch } from './append.js';
-import { sendIdList, toBatches } from './pipeline.js';
-import { uploadRows } from './upload.js';
+import { sendIdList } from './pipeline.js';
+import { uploadRows } from './append-upload.js';
 import { streamingVerifier, systemClock } from './verify.js';
 
 /** Where an interrupted bulk operation stands (its checkpoint). */
@@ -110,7 +112,7 @@ export async function executePlan(plan: MutationPlan, deps: PipelineDeps, hooks:
   if (report.failedBatch !== null) {
     await parts.verifier?.settle();
     if (parts.recheck) await recheckUnknown(report, parts.batches, parts.recheck);
-    if (report.failed.length > 0) error = dispatchError(report);
+    if (report.failed.length > 0) error = reportFailure(report);
   }
   let skipped = new Set<string>();
   let verified = plan.kind !== 'appendManyToDataset' || plan.verified;

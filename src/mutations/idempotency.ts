@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { MutationOutcome } from './types.js';
 import { BffError, BffErrorCode, badUserInput } from '../errors/index.js';
-import { stableStringify } from './json-fields.js';
+import { stableStringify } from '../stable-stringify.js';
 
 /** Longest accepted `Idempotency-Key` header, characters. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;

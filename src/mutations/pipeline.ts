@@ -5,15 +5,11 @@
  * batches. Each `run…` function resolves with the stored part of `AssetMutationResult` or rejects
  * with a `BffError`.
  */
-import type { MutationUpstream } from './ports.js';
-import type { ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind, MutationOutcome, MutationSettings } from './types.js';
-import type { BffWarning } from '../errors/index.js';
+import type { MutationUpstream } from './upstream-port.js';
+import type { ChangeExternalIdsArgs, IdListArgs, IdListKind, MutationKind, MutationOutcome, MutationSettings, UpdateArgs } from './types.js';
 import type { Clock } from './verify.js';
 import type { ExecuteReport } from './execute.js';
 import { assertNever } from '../errors/index.js';
-import { chunk } from './chunk.js';
-import type { Batch } from './dispatch.js';
 import { executePlan } from './execute.js';
 import { planIdList, planUpdate } from './plan.js';
 
@@ -28,9 +24,6 @@ export interface PipelineDeps {
   idSeed?: string;
 }
 
-export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
-  return { projectId, assetIds: [], batches: 0, verified: true, warnings };
-}
 
 /** The outcome of a report that completed; rejects with its error otherwise. */
 export function settled(report: ExecuteReport): MutationOutcome {
@@ -63,9 +56,4 @@ export async function runUpdate(
   deps: PipelineDeps,
 ): Promise<MutationOutcome> {
   return settled(await executePlan(await planUpdate(kind, args, deps), deps));
-}
-
-/** Cuts ids into batches of `size`, building each batch's payload. */
-export function toBatches<P>(ids: readonly string[], size: number, payload: (ids: string[]) => P): Batch<P>[] {
-  return chunk(ids, size).map((part, index) => ({ index, ids: part, payload: payload(part) }));
 }

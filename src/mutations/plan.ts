@@ -4,18 +4,16 @@
  * (execute.ts); a bulk operation plans in the request (bad input is an error, nothing is queued)
  * and executes later, possibly in another process, from the stored plan.
  */
-import type { AssetData } from './ports.js';
-import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
-import type { IdListKind, MutationKind } from './types.js';
+import type { AssetData } from './upstream-port.js';
+import type { AppendArgs, ChangeExternalIdsArgs, IdListArgs, IdListKind, MutationKind, UpdateArgs } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
 import type { RefItem, Validated } from './validate.js';
 import { BffWarningCode, assertNever, badUserInput, type BffWarning } from '../errors/index.js';
-import { chunk, listForMessage } from './chunk.js';
+import { chunk, listForMessage, mapLimited } from './lists.js';
 import { classify, needsInputType, validateAppend, type AppendDraft } from './append-prepare.js';
-import { newAssetId } from './ids.js';
-import { mapLimited } from './read.js';
-import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve.js';
+import { newAssetId } from './client-ids.js';
+import { assertDistinct, assertNewExternalIdsFree, resolveRefs } from './resolve-ids.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from './validate.js';
 
 interface PlanBase {

@@ -3,10 +3,10 @@
  * update, external-id change and id-list mutations. Nothing here calls upstream; every problem is a
  * `BAD_USER_INPUT` naming the field.
  */
-import type { AssetData } from './ports.js';
-import type { AssetRef, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './inputs.js';
+import type { AssetData } from './upstream-port.js';
+import type { AssetRef, ChangeExternalIdsArgs, IdListArgs, UpdateArgs } from './types.js';
 import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
-import { duplicates, listForMessage, unique } from './chunk.js';
+import { duplicates, listForMessage, unique } from './lists.js';
 import { buildAssetData } from './asset-data.js';
 
 /** One asset to change, with the upstream `AssetData` to send for it. */

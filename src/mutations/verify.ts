@@ -13,6 +13,9 @@
  */
 import type { MutationSettings } from './types.js';
 import { BffError, BffErrorCode, isBffError } from '../errors/index.js';
+import { systemClock, type Clock } from '../upstream/sleep.js';
+
+export { systemClock, type Clock };
 
 /** What one probe learnt about the ids it was given (every id in exactly one list). */
 export interface ProbeResult {
@@ -23,17 +26,6 @@ export interface ProbeResult {
 }
 
 export type Probe = (ids: string[]) => Promise<ProbeResult>;
-
-/** Time source, injectable so tests need no real waiting. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface VerifyResult {
   confirmed: string[];

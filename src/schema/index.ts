@@ -1,8 +1,7 @@
 /**
  * Assembles the executable federation v2 subgraph schema: `schema/bff.graphql`, the scalars, the
- * read resolvers, the mutation resolvers (src/mutations), each mutation resolver wrapped by the
- * pipeline's mutation wrappers (e.g. the response cache's invalidation), and the bulk-operation
- * resolvers (src/bulk). Built once per process
+ * resolvers (src/resolvers), each mutation resolver wrapped by the
+ * pipeline's mutation wrappers (e.g. the response cache's invalidation). Built once per process
  * for a given list of wrappers; the SDL is read on first use, not at import. Its directives use
  * only the 2021 spec's locations (./spec2021.ts).
  */
@@ -12,11 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { BffContext } from '../context.js';
 import type { MutationResolver, MutationWrapper } from '../plugins/plugin.js';
+import type { MutationResolvers, Resolvers } from '../resolvers/__generated__/resolvers.js';
 import { DateTimeScalar } from '../plugins/date-time-input/index.js';
-import { Asset, Project } from '../resolvers/Asset.js';
-import { Query } from '../resolvers/Query.js';
-import { mutationResolvers } from '../mutations/resolvers.js';
+import { Asset, Project } from '../resolvers/asset.js';
+import { AssetMutationResult, Mutation } from '../resolvers/mutation.js';
+import { Query } from '../resolvers/query.js';
 import { bulkResolvers } from '../bulk/resolvers.js';
 import { JSONScalar } from './scalars.js';
 import { withSpec2021DirectiveLocations } from './spec2021.js';
@@ -51,11 +52,6 @@ export function bffSchemaVersion(): string {
   return publicSdl().version;
 }
 
-type ResolverMap = Record<string, Record<string, unknown>>;
-/** The `resolvers` of one schema module, as `buildSubgraphSchema` declares it. */
-type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
-type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
-
 let built: { wrappers: readonly MutationWrapper[]; schema: Promise<GraphQLSchema> } | undefined;
 
 /**
@@ -67,20 +63,21 @@ export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promi
   if (built && same) return built.schema;
   const schema = Promise.resolve().then(() => {
     const wrap = (resolve: MutationResolver) => wrappers.reduceRight((inner, wrapper) => wrapper(inner), resolve);
-    const resolvers: ResolverMap = {
-      JSON: JSONScalar as unknown as Record<string, unknown>,
-      DateTime: DateTimeScalar as unknown as Record<string, unknown>,
+    const wrapped: MutationResolvers<BffContext> = Object.fromEntries(Object.entries(Mutation).map(([name, fn]) => [name, wrap(fn as MutationResolver)]));
+    const resolvers: Resolvers<BffContext> = {
+      JSON: JSONScalar,
+      DateTime: DateTimeScalar,
       Query,
       Asset,
       Project,
+      Mutation: wrapped,
+      AssetMutationResult,
     };
-    for (const [type, fields] of Object.entries(mutationResolvers as ResolverMap)) {
-      const wrapped = type === 'Mutation' ? Object.fromEntries(Object.entries(fields).map(([name, fn]) => [name, wrap(fn as MutationResolver)])) : fields;
-      resolvers[type] = { ...resolvers[type], ...wrapped };
-    }
-    // Bulk operations (src/bulk): not wrapped (cancelling changes no asset).
-    for (const [type, fields] of Object.entries(bulkResolvers as ResolverMap)) resolvers[type] = { ...resolvers[type], ...fields };
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: resolvers as SubgraphResolvers }]));
+    // Bulk operations (src/bulk): not wrapped (cancelling changes no asset); their parents are the
+    // stored records typed in src/bulk.
+    const withBulk = { ...resolvers } as Record<string, object>;
+    for (const [type, fields] of Object.entries(bulkResolvers)) withBulk[type] = { ...(withBulk[type] ?? {}), ...fields };
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: withBulk as typeof resolvers }]));
   });
   built = { wrappers: [...wrappers], schema };
   return schema;

@@ -6,7 +6,8 @@
 import pLimit from 'p-limit';
 import type { AssetWhere as UpstreamAssetWhere } from '../__generated__/kili-upstream.js';
 import type { Credential, UpstreamClient } from './client.js';
-import { printSelection, type Selection } from './projection.js';
+import { assetsDocument, COUNT_ASSETS } from './documents.js';
+import type { Selection } from './selection.js';
 
 /** A label as read from upstream, `jsonResponse` parsed. */
 export interface UpstreamLabel {
@@ -15,12 +16,26 @@ export interface UpstreamLabel {
   [field: string]: unknown;
 }
 
-/** An asset as read from upstream, with only the selected fields; JSON-string fields parsed. */
+/**
+ * An asset as read from upstream (the BFF's one read model of an asset, for the read path and
+ * the mutation pipeline's checks alike), with only the selected fields; JSON-string fields parsed.
+ */
 export interface UpstreamAsset {
   id: string;
   projectId?: string;
+  externalId?: string;
+  status?: string;
+  priority?: number;
   jsonMetadata?: unknown;
   jsonContent?: unknown;
+  content?: string;
+  consensusMark?: number | null;
+  honeypotMark?: number | null;
+  isUsedForConsensus?: boolean;
+  isHoneypot?: boolean;
+  toBeLabeledBy?: Array<{ id?: string; email?: string }>;
+  resolution?: { width: number; height: number } | null;
+  pageResolutions?: Array<{ pageNumber: number; width: number; height: number; rotation?: number | null }> | null;
   labels?: UpstreamLabel[];
   latestLabel?: UpstreamLabel | null;
   [field: string]: unknown;
@@ -32,21 +47,6 @@ export interface UpstreamScope {
   credential: Credential;
   signal?: AbortSignal;
 }
-
-const documents = new Map<string, string>();
-
-/** The `assets` document for a selection, built once per distinct selection (the SDK's shape). */
-export function assetsDocument(selection: Selection): string {
-  const fields = printSelection(selection);
-  let document = documents.get(fields);
-  if (!document) {
-    document = `query assets($where: AssetWhere!, $first: PageSize!, $skip: Int!) { data: assets(where: $where, skip: $skip, first: $first) { ${fields} } }`;
-    if (documents.size < 10_000) documents.set(fields, document);
-  }
-  return document;
-}
-
-export const COUNT_ASSETS_DOCUMENT = 'query countAssets($where: AssetWhere!) { data: countAssets(where: $where) }';
 
 /** JSON text → value; '' → null; text that is not JSON (e.g. a URL) is kept as a string. */
 export function parseJsonField(value: unknown): unknown {
@@ -92,7 +92,7 @@ export async function fetchAssetPage(
 export async function countAssets(scope: UpstreamScope, where: UpstreamAssetWhere): Promise<number> {
   const data = await scope.upstream.execute<{ data: number }>(
     scope.credential,
-    { query: COUNT_ASSETS_DOCUMENT, variables: { where }, rootField: 'countAssets', kind: 'query' },
+    { query: COUNT_ASSETS, variables: { where }, rootField: 'countAssets', kind: 'query' },
     scope.signal,
   );
   return typeof data.data === 'number' ? data.data : 0;

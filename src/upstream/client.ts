@@ -9,7 +9,7 @@ import { mutationBatches } from '../metrics.js';
 import { authorizationHeader } from './credential.js';
 import { errorForGraphQLErrors, errorForOutcome } from './errors.js';
 import { nextRetryDelay, parseRetryAfter, type AttemptOutcome } from './policy.js';
-import type { CredentialRateLimiter } from './rateLimit.js';
+import type { CredentialRateLimiter } from './rate-limit.js';
 import { systemClock, type Clock } from './sleep.js';
 
 /** The caller's credential, parsed from the request (DESIGN §4). */
@@ -151,7 +151,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
           baseMs: options.backoffMs,
           remainingMs: deadline - clock.now(),
         });
-        if (delay === null) throw errorForOutcome(result.outcome, call.rootField, !idempotent && mayHaveApplied(result.outcome));
+        if (delay === null) throw errorForOutcome(result.outcome, call.rootField, !idempotent && outcomeUnknownAfter(result.outcome));
         await clock.sleep(delay, signal);
       }
     },
@@ -191,7 +191,8 @@ function dataOf<T>(body: { data?: unknown; errors?: unknown }, rootField: string
   return body.data as T;
 }
 
-function mayHaveApplied(outcome: AttemptOutcome): boolean {
+/** True when a failed attempt may have reached the upstream and been applied (sent, then no answer or a 5xx). */
+function outcomeUnknownAfter(outcome: AttemptOutcome): boolean {
   if (outcome.kind === 'status') return outcome.status >= 500;
   if (outcome.kind === 'network') return outcome.sent;
   return true;

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { projectWhere, sdkAssetById, sdkPaginate, sdkUpdatePropertiesInAssets } from '../../bench/baselines/sdk.js';
-import { countByRootField, EmulatorControl } from '../../bench/emulator-control.js';
+import { BenchEmulator, countByRootField } from '../../bench/emulator-control.js';
 
 let emulator: Emulator;
-let control: EmulatorControl;
+let control: BenchEmulator;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, dev: true, seed: 'demo', apiKey: 'bench-test-key', log: () => {} });
-  control = new EmulatorControl(emulator.origin, emulator.apiKey);
+  control = new BenchEmulator(emulator.origin, emulator.apiKey);
 });
 
 afterAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 describe('bench baselines against the emulator', () => {
   it('creates an isolated project, bulk-seeds it, and reads it back with the SDK pagination', async () => {
     const projectId = await control.createProject('bench test: read');
-    const ids = await control.seed(projectId, 250, 'r-');
+    const ids = await control.seed(projectId, 250, { externalIdPrefix: 'r-' });
     expect(ids).toHaveLength(250);
     const { value, requests } = await control.counting(() =>
       sdkPaginate(control.executor(), { where: projectWhere(projectId), fields: ['id', 'externalId'], first: 250 }),
@@ -30,7 +30,7 @@ describe('bench baselines against the emulator', () => {
 
   it('updates in sequential batches of 100 as the SDK does, and reads one asset by id', async () => {
     const projectId = await control.createProject('bench test: mutation');
-    const ids = await control.seed(projectId, 150, 'm-');
+    const ids = await control.seed(projectId, 150, { externalIdPrefix: 'm-' });
     const { value, requests } = await control.counting(() =>
       sdkUpdatePropertiesInAssets(control.executor(), {
         assetIds: ids,

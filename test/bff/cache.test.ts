@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCache, type BffCache } from '../../src/cache/index.js';
-import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+import { createRateLimiter } from '../../src/upstream/rate-limit.js';
 
 /**
  * Checks that `key` (stored for 50 ms) is gone once its TTL has passed: in memory by moving the

@@ -85,12 +85,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ UPSTREAM_TIMEOUT_MS: '5000', UPSTREAM_DEADLINE_MS: '1000' })).toThrow(/UPSTREAM_DEADLINE_MS/);
   });
 
-  it('reads the verification backoff bounds, min ≤ max, and the mutation settings use them', async () => {
+  it('reads the verification backoff bounds, min ≤ max, and the mutation settings use them', () => {
     const config = loadConfig({ VERIFY_BACKOFF_MIN_MS: '20', VERIFY_BACKOFF_MAX_MS: '80' });
     expect(config).toMatchObject({ VERIFY_BACKOFF_MIN_MS: 20, VERIFY_BACKOFF_MAX_MS: 80 });
-    const { settingsFromConfig } = await import('../../src/mutations/settings.js');
-    expect(settingsFromConfig(config)).toMatchObject({ verifyBackoffMinMs: 20, verifyBackoffMaxMs: 80 });
-    expect(settingsFromConfig(loadConfig({}))).toMatchObject({ verifyBackoffMinMs: 1000, verifyBackoffMaxMs: 8000 });
+    expect(config.mutations).toMatchObject({ verifyBackoffMinMs: 20, verifyBackoffMaxMs: 80 });
+    expect(loadConfig({}).mutations).toMatchObject({ verifyBackoffMinMs: 1000, verifyBackoffMaxMs: 8000 });
     expect(() => loadConfig({ VERIFY_BACKOFF_MIN_MS: '500', VERIFY_BACKOFF_MAX_MS: '100' })).toThrow(/^Config VERIFY_BACKOFF_MAX_MS/);
   });
 });

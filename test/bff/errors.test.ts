@@ -6,8 +6,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { BffError, BffErrorCode, badUserInput, clientClosedRequest, withDetails } from '../../src/errors/index.js';
 import { formatError } from '../../src/errors/index.js';
-import { mayHaveApplied } from '../../src/mutations/dispatch.js';
-import { isOutcomeUnknown } from '../../src/mutations/append.js';
+import { batchMayHaveBeenApplied, isOutcomeUnknown } from '../../src/mutations/dispatch.js';
 
 /** What a client sees of `error` thrown by a resolver of `path`. */
 function shown(error: Error, path = ['m']) {
@@ -54,10 +53,10 @@ describe('outcome unknown', () => {
   const known = new BffError(BffErrorCode.UPSTREAM_ERROR, 'The Kili API returned an error.', { upstreamCode: 'X' });
 
   it('is read by the pipeline from the error itself, never from client-visible extensions', () => {
-    expect([mayHaveApplied(unknown), isOutcomeUnknown(unknown)]).toEqual([true, true]);
-    expect([mayHaveApplied(known), isOutcomeUnknown(known)]).toEqual([false, false]);
+    expect([batchMayHaveBeenApplied(unknown), isOutcomeUnknown(unknown)]).toEqual([true, true]);
+    expect([batchMayHaveBeenApplied(known), isOutcomeUnknown(known)]).toEqual([false, false]);
     const lookalike = new GraphQLError('x', { extensions: { code: 'UPSTREAM_ERROR', outcomeUnknown: true } });
-    expect([mayHaveApplied(lookalike), isOutcomeUnknown(lookalike)]).toEqual([false, false]);
+    expect([batchMayHaveBeenApplied(lookalike), isOutcomeUnknown(lookalike)]).toEqual([false, false]);
   });
 
   it('is shown to the client by formatError as outcomeUnknown: true, and only then', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { assetSelection, coversSelection, mergeSelections, printSelection } from '../../src/upstream/projection.js';
+import { assetSelection } from '../../src/resolvers/projection.js';
+import { coversSelection, FULL_ASSET_SELECTION, mergeSelections, printSelection } from '../../src/upstream/selection.js';
 
 function selectionOf(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
@@ -34,6 +35,15 @@ describe('projection pushdown', () => {
 
   it('takes only the Asset part of an _entities selection', () => {
     expect(selectionOf('{ _entities(representations: []) { ... on Asset { externalId } ... on Project { id } } }')).toBe('externalId id');
+  });
+
+  it('selecting every public field reads exactly the full upstream selection', () => {
+    const user = '{ id email firstname lastname }';
+    const label = `{ id createdAt updatedAt labelType jsonResponse consensusMark honeypotMark inferenceMark isLatestLabelForUser author ${user} }`;
+    const query = `{ asset { id externalId content jsonContent jsonMetadata createdAt updatedAt status isHoneypot honeypotMark consensusMark
+      inferenceMark priority skipped isUsedForConsensus project { id } toBeLabeledBy ${user} resolution { width height }
+      pageResolutions { pageNumber width height rotation } labels ${label} latestLabel ${label} } }`;
+    expect(selectionOf(query)).toBe(printSelection(FULL_ASSET_SELECTION));
   });
 
   it('merges and compares selections', () => {

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import { createBffServer } from '../../src/server.js';
 import { createUpstreamClient } from '../../src/upstream/client.js';
-import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+import { createRateLimiter } from '../../src/upstream/rate-limit.js';
 import { recordingClock } from '../helpers/clock.js';
 import { countRootField, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
 
@@ -33,7 +33,7 @@ function directLoaders() {
     connections: 4,
     rateLimiter: createRateLimiter(100_000),
   });
-  const loaders = createLoaders({ upstream, credential: { scheme: 'x-api-key', value: stack.key, hash: 'test' } });
+  const loaders = createLoaders({ upstream, credential: () => ({ scheme: 'x-api-key', value: stack.key, hash: 'test' }) });
   return { upstream, loaders };
 }
 

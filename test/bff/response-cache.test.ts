@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { loadConfig } from '../../src/config.js';
-import { dependencyScopes, stableStringify } from '../../src/plugins/response-cache/index.js';
+import { dependencyScopes } from '../../src/plugins/response-cache/index.js';
+import { stableStringify } from '../../src/stable-stringify.js';
 import { createBffServer } from '../../src/server.js';
 import { countRootField, gqlRequest, startStack, type Stack } from '../helpers/stack.js';
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BffError } from '../../src/errors/index.js';
 import { createUpstreamClient, type Credential, type PooledUpstreamClient } from '../../src/upstream/client.js';
 import { parseCredential } from '../../src/upstream/credential.js';
-import { createRateLimiter } from '../../src/upstream/rateLimit.js';
+import { createRateLimiter } from '../../src/upstream/rate-limit.js';
 import { recordingClock } from '../helpers/clock.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;

@@ -3,6 +3,7 @@
  * sends GraphQL exactly like the Kili Python SDK (gql 3.5 over requests), and the demo oracle.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { EmulatorControl } from '../../src/emulator/control-client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 
 export const ADMIN_KEY = 'test-admin-key';
@@ -64,11 +65,9 @@ export async function data<T = Record<string, unknown>>(emu: Emulator, query: st
   return r.body.data as T;
 }
 
-export async function control<T = unknown>(emu: Emulator, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${emu.origin}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
-  return json;
+/** One raw dev-control call (the emulator's own tests check the protocol itself). */
+export function control<T = unknown>(emu: Emulator, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return new EmulatorControl(emu.origin, emu.apiKey).call<T>(method, path, body);
 }
 
 export const TEXT = 'project-demo-text';

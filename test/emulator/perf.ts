@@ -11,6 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { EmulatorControl } from '../../src/emulator/control-client.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import * as D from './sdk-documents.js';
 
@@ -29,15 +30,11 @@ async function post(query: string, variables: Record<string, unknown>): Promise<
   return body.data;
 }
 
-async function control<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${emu.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as T;
-}
 
 async function newProject(count: number, labeled = true): Promise<{ id: string; assetIds: string[] }> {
   const r = (await post('mutation { createProject(data: {title: "perf", inputType: TEXT}) { id } }', {})) as { createProject: { id: string } };
   const id = r.createProject.id;
-  const { assetIds } = await control<{ assetIds: string[] }>('/__emulator/seed', { projectId: id, count, labeled });
+  const assetIds = await new EmulatorControl(emu.origin, emu.apiKey).seed(id, count, { labeled });
   return { id, assetIds };
 }
 

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig } from '../../src/config.js';
+import { EmulatorControl } from '../../src/emulator/control-client.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { graphiqlRouter, type GraphiqlRouterOptions } from '../../src/http/graphiql.js';
 import { createBffServer } from '../../src/server.js';
@@ -56,9 +57,8 @@ export async function startGraphiqlTarget(): Promise<GraphiqlTarget> {
     projectId,
     apiKey: emulator.apiKey,
     async upstreamCredentialHashes() {
-      const response = await fetch(`${emulator.origin}/__emulator/requests`);
-      const log = (await response.json()) as { credentialHash: string }[];
-      return log.map((entry) => entry.credentialHash);
+      const log = await new EmulatorControl(emulator.origin, emulator.apiKey).requests();
+      return log.map((entry) => entry.credentialHash as string);
     },
     async close() {
       await bff.close();

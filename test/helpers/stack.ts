@@ -17,7 +17,8 @@
  * demo admin's key; pass `key: null` to send no credential.
  */
 import { loadConfig, type Config } from '../../src/config.js';
-import { startEmulator, type DemoSeed, type Emulator, type LoggedRequest } from '../../src/emulator/index.js';
+import { EmulatorControl } from '../../src/emulator/control-client.js';
+import { startEmulator, type DemoSeed, type Emulator, type Fault, type LoggedRequest } from '../../src/emulator/index.js';
 import { createBffServer, type BffServer } from '../../src/server.js';
 
 /** One entry of the emulator's request log (`GET /__emulator/requests`). */
@@ -39,10 +40,12 @@ export interface GqlOptions {
   headers?: Record<string, string>;
 }
 
-export type Fault = Record<string, unknown> & { kind: string };
+export type { Fault };
 
 export interface Stack {
   emulator: Emulator;
+  /** The emulator's dev controls (the methods below delegate to it). */
+  control: EmulatorControl;
   bff: BffServer;
   config: Readonly<Config>;
   demo: DemoSeed;
@@ -64,12 +67,6 @@ export interface Stack {
 /** Upstream calls in `log` whose root fields include `rootField`. */
 export function countRootField(log: UpstreamRequest[], rootField: string): number {
   return log.filter((r) => r.rootFields.includes(rootField)).length;
-}
-
-async function json<T>(response: Response): Promise<T> {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`emulator control answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
 }
 
 /** Sends one GraphQL POST to `url`. */
@@ -102,11 +99,10 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     ...options.env,
   });
   const bff = await createBffServer(config);
-  const control = (path: string, init?: RequestInit) => fetch(`${emulator.origin}/__emulator/${path}`, init);
-  const post = (path: string, body: unknown) =>
-    control(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const control = new EmulatorControl(emulator.origin, emulator.apiKey);
   const stack: Stack = {
     emulator,
+    control,
     bff,
     config,
     demo: emulator.demo,
@@ -116,19 +112,13 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       const headers = { ...(key ? { authorization: `X-API-Key: ${key}` } : {}), ...gqlOptions.headers };
       return gqlRequest(bff.url, query, variables, headers);
     },
-    requests: async () => json<UpstreamRequest[]>(await control('requests')),
-    clearRequests: async () => {
-      await (await control('requests', { method: 'DELETE' })).body?.cancel();
-    },
-    setFaults: async (faults) => {
-      await json(await post('faults', { faults }));
-    },
-    clearFaults: async () => {
-      await (await control('faults', { method: 'DELETE' })).body?.cancel();
-    },
-    seed: async (projectId, count, seedOptions = {}) => (await json<{ assetIds: string[] }>(await post('seed', { projectId, count, ...seedOptions }))).assetIds,
+    requests: () => control.requests(),
+    clearRequests: () => control.clearRequests(),
+    setFaults: (faults) => control.setFaults(faults),
+    clearFaults: () => control.clearFaults(),
+    seed: (projectId, count, seedOptions = {}) => control.seed(projectId, count, seedOptions),
     reset: async (seed = 'demo') => {
-      const { demo } = await json<{ demo: DemoSeed | null }>(await post('reset', { seed }));
+      const demo = await control.reset(seed);
       if (demo) stack.demo = demo;
       return demo;
     },

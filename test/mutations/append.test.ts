@@ -3,10 +3,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runAppend } from '../../src/mutations/append.js';
-import { FakeUpstream, fakeClock, outcomeUnknownError, rejection, testSettings } from './fake-upstream.js';
+import { FakeUpstream, outcomeUnknownError, rejection, testSettings } from './fake-upstream.js';
+import { recordingClock } from '../helpers/clock.js';
 
 const P = 'proj';
-const deps = (up: FakeUpstream, overrides = {}) => ({ upstream: up, settings: testSettings(overrides), clock: fakeClock() });
+const deps = (up: FakeUpstream, overrides = {}) => ({ upstream: up, settings: testSettings(overrides), clock: recordingClock() });
 const urls = (n: number, prefix = 'x') => Array.from({ length: n }, (_, i) => ({ content: `https://cdn.test/${i}.png`, externalId: `${prefix}${i}` }));
 
 describe('appendManyToDataset', () => {

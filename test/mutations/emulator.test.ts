@@ -1,9 +1,9 @@
 /**
- * The six mutations against the real emulator, through the resolvers with a real BFF context:
- * upstream batch counts from the request log, read-back of the results, faults.
+ * The six mutations against the real emulator, through the real BFF server over HTTP: upstream
+ * batch counts from the request log, read-back of the results, faults.
  */
 import { describe, expect, it } from 'vitest';
-import { clearRequests, context, countAssets, countBy, IMAGE, mutate, readAssets, rejection, requests, seed, setFaults, TEXT, useHarness } from './emu.js';
+import { clearRequests, countAssets, countBy, IMAGE, mutate, readAssets, rejection, requests, seed, setFaults, TEXT, useHarness } from './emu.js';
 
 const h = useHarness();
 const SIZES = [
@@ -147,10 +147,10 @@ describe('faults', () => {
 
   it('a batch failing with an unknown outcome (503 after the write, every attempt): its changed assets are reported applied', async () => {
     const ids = await seed(h, IMAGE, 250);
-    const attempts = (h.config.UPSTREAM_RETRIES ?? 4) + 1;
+    const attempts = (h.config.UPSTREAM_RETRIES) + 1;
     await setFaults(h, Array.from({ length: attempts }, (_, i) => ({ rootField: 'updatePropertiesInAssets', nth: i + 2, kind: 'status', status: 503, afterWrite: true })));
-    const ctx = context(h, { config: { MUTATION_CONCURRENCY: 1 } });
-    const out = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 7 })) }, ctx));
+    const options = { env: { MUTATION_CONCURRENCY: '1' } };
+    const out = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 7 })) }, options));
     const stored = await readAssets(h, { idIn: ids }, 'id priority');
     expect(stored.filter((a) => a.priority === 7).map((a) => a.id).sort()).toEqual(ids.slice(0, 200).sort());
     // Batch 2 was applied (the 503 came after the write), batch 3 was not sent: the check after
@@ -162,28 +162,26 @@ describe('faults', () => {
 
   it('a batch failing with an unknown outcome that did not land is reported as possibly applied, never as not applied', async () => {
     const ids = await seed(h, IMAGE, 150);
-    const attempts = (h.config.UPSTREAM_RETRIES ?? 4) + 1;
+    const attempts = (h.config.UPSTREAM_RETRIES) + 1;
     await setFaults(h, Array.from({ length: attempts }, (_, i) => ({ rootField: 'updatePropertiesInAssets', nth: i + 2, kind: 'status', status: 503 })));
-    const ctx = context(h, { config: { MUTATION_CONCURRENCY: 1 } });
-    const ext = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 8 })) }, ctx));
+    const options = { env: { MUTATION_CONCURRENCY: '1' } };
+    const ext = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 8 })) }, options));
     expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE', appliedAssetIds: ids.slice(0, 100), failedAssetIds: ids.slice(100), unknownOutcomeAssetIds: ids.slice(100) });
   });
 
   it('dropped writes → VERIFICATION_FAILED within the deadline', async () => {
     const ids = await seed(h, TEXT, 5, { labeled: true });
     await setFaults(h, [{ rootField: 'sendBackAssetsToQueue', kind: 'dropWrites' }]);
-    const started = Date.now();
     const ext = await rejection(mutate(h, 'sendBackToQueue', { assetIds: ids }));
-    expect(ext).toMatchObject({ code: 'VERIFICATION_FAILED', unverifiedAssetIds: ids });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(ext).toMatchObject({ code: 'VERIFICATION_FAILED', unverifiedAssetIds: ids, deadlineMs: 1500 });
   });
 
   it('a consistency delay of 2 s is verified after retries', async () => {
     const ids = await seed(h, IMAGE, 120);
     await setFaults(h, [{ rootField: 'deleteManyFromDataset', kind: 'consistencyDelay', ms: 2000 }]);
     await clearRequests(h);
-    const ctx = context(h, { config: { VERIFY_DEADLINE_MS: 8000 } });
-    const out = await mutate(h, 'deleteManyFromDataset', { assetIds: ids }, ctx);
+    const options = { env: { VERIFY_DEADLINE_MS: '8000' } };
+    const out = await mutate(h, 'deleteManyFromDataset', { assetIds: ids }, options);
     expect(out).toMatchObject({ verified: true, batches: 2 });
     expect(countBy(await requests(h)).countAssets).toBeGreaterThan(2);
     expect(await readAssets(h, { idIn: ids })).toEqual([]);
@@ -248,18 +246,18 @@ describe('Idempotency-Key', () => {
     const before = await countAssets(h, { project: { id: IMAGE } });
     const assets = Array.from({ length: 250 }, (_, i) => ({ content: `https://cdn.test/g${i}.png` }));
     const args = { projectId: IMAGE, assets };
-    const ctx = () => context(h, { idempotencyKey: 'append-1', config: { MUTATION_CONCURRENCY: 1 } });
+    const options = () => ({ idempotencyKey: 'append-1', env: { MUTATION_CONCURRENCY: '1' } });
     await setFaults(h, [{ rootField: 'appendManyAssets', nth: 2, kind: 'graphqlError' }]);
-    const ext = await rejection(mutate(h, 'appendManyToDataset', args, ctx()));
+    const ext = await rejection(mutate(h, 'appendManyToDataset', args, options()));
     expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE' });
     expect(await countAssets(h, { project: { id: IMAGE } })).toBe(before + 100);
     await setFaults(h, []);
-    const out = await mutate(h, 'appendManyToDataset', args, ctx());
+    const out = await mutate(h, 'appendManyToDataset', args, options());
     expect(await countAssets(h, { project: { id: IMAGE } })).toBe(before + 250);
     expect(out.assetIds).toHaveLength(150);
     expect(out.warnings).toMatchObject([{ code: 'EXISTING_EXTERNAL_IDS_SKIPPED' }]);
     // Another key (or none) is another request: its generated external ids are new.
-    const other = await mutate(h, 'appendManyToDataset', { projectId: IMAGE, assets: assets.slice(0, 2) }, context(h, { idempotencyKey: 'append-2' }));
+    const other = await mutate(h, 'appendManyToDataset', { projectId: IMAGE, assets: assets.slice(0, 2) }, { idempotencyKey: 'append-2' });
     expect(other.assetIds).toHaveLength(2);
   });
 
@@ -267,11 +265,11 @@ describe('Idempotency-Key', () => {
     const ids = await seed(h, IMAGE, 3);
     await clearRequests(h);
     const args = { assets: ids.map((id) => ({ id, priority: 3 })) };
-    const first = await mutate(h, 'updatePropertiesInAssets', args, context(h, { idempotencyKey: 'key-1' }));
-    const second = await mutate(h, 'updatePropertiesInAssets', args, context(h, { idempotencyKey: 'key-1' }));
+    const first = await mutate(h, 'updatePropertiesInAssets', args, { idempotencyKey: 'key-1' });
+    const second = await mutate(h, 'updatePropertiesInAssets', args, { idempotencyKey: 'key-1' });
     expect(second).toEqual(first);
     expect(countBy(await requests(h)).updatePropertiesInAssets).toBe(1);
-    const ext = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: [{ id: ids[0], priority: 4 }] }, context(h, { idempotencyKey: 'key-1' })));
+    const ext = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: [{ id: ids[0], priority: 4 }] }, { idempotencyKey: 'key-1' }));
     expect(ext).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
   });
 
@@ -279,13 +277,12 @@ describe('Idempotency-Key', () => {
     const ids = await seed(h, TEXT, 1, { labeled: true });
     await clearRequests(h);
     const args = { assetIds: ids };
-    await mutate(h, 'sendBackToQueue', args, context(h, { idempotencyKey: 'k2' }));
-    const other = await mutate(h, 'sendBackToQueue', args, context(h, { idempotencyKey: 'k2', key: 'demo-reviewer-key' })).then(
-      (r) => r.assetIds,
-      (e: { extensions: { code: string } }) => e.extensions.code,
-    );
+    await mutate(h, 'sendBackToQueue', args, { idempotencyKey: 'k2' });
+    const other = await mutate(h, 'sendBackToQueue', args, { idempotencyKey: 'k2', key: 'demo-reviewer-key' });
+    // Not a replay of the first caller's result: the reviewer's own run, with its own upstream calls.
+    expect(other.assetIds).toEqual(ids);
     const log = await requests(h);
     expect(new Set(log.map((r) => r.credentialHash)).size).toBe(2);
-    expect(other).toBeDefined();
+    expect(countBy(log).sendBackAssetsToQueue).toBe(2);
   });
 });

@@ -2,16 +2,19 @@
  * In-memory fake of the mutation port, for stage tests: a tiny asset store with the upstream
  * semantics the pipeline relies on (reference §7.1), a call log, and hooks to inject failures.
  */
-import type { AppendManyAssetsData, AssetData, AssetWhere, InputType, MutationUpstream, ReadAsset, ReadField } from '../../src/mutations/ports.js';
+import type { AppendManyAssetsData, AssetData, AssetWhere, InputType, MutationUpstream, Selection, UpstreamAsset } from '../../src/mutations/upstream-port.js';
+import { loadConfig, type MutationSettings } from '../../src/config.js';
 import { BffError, BffErrorCode } from '../../src/errors/index.js';
-import type { Clock } from '../../src/mutations/verify.js';
-import { DEFAULT_SETTINGS } from '../../src/mutations/settings.js';
-import type { MutationSettings } from '../../src/mutations/types.js';
+import { parseAsset } from '../../src/upstream/assets.js';
 
-export interface FakeAsset extends ReadAsset {
+/** An asset as the upstream stores it: JSON fields are strings (the port parses them on read). */
+export interface FakeAsset extends UpstreamAsset {
   projectId: string;
   externalId: string;
   status: string;
+  jsonMetadata: string;
+  content?: string;
+  jsonContent?: string;
   labels: Array<{ id: string }>;
 }
 
@@ -137,9 +140,11 @@ export class FakeUpstream implements MutationUpstream {
     return [...this.assets.values()].filter((a) => this.matches(a, where)).length;
   }
 
-  async readAssets(where: AssetWhere, fields: readonly ReadField[], first: number, skip: number) {
-    this.enter('readAssets', [where, fields, first, skip]);
-    return [...this.assets.values()].filter((a) => this.matches(a, where)).slice(skip, skip + first).map((a) => ({ ...a }));
+  async readAssets(where: AssetWhere, selection: Selection, first: number, skip: number) {
+    this.enter('readAssets', [where, selection, first, skip]);
+    // Only `id` and the selected fields, as the upstream answers.
+    const pick = (a: FakeAsset): UpstreamAsset => Object.fromEntries(Object.entries(a).filter(([key]) => key === 'id' || key in selection)) as UpstreamAsset;
+    return [...this.assets.values()].filter((a) => this.matches(a, where)).slice(skip, skip + first).map((a) => parseAsset(pick(a)));
   }
 
   async resolveExternalIds(projectId: string, externalIds: readonly string[]) {
@@ -154,22 +159,9 @@ export class FakeUpstream implements MutationUpstream {
   }
 }
 
-/** A clock that never waits: `sleep` advances virtual time. */
-export function fakeClock(): Clock & { slept: number[] } {
-  let t = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
-
+/** The settings `loadConfig` builds by default, no wait between upload attempts, then `overrides`. */
 export function testSettings(overrides: Partial<MutationSettings> = {}): MutationSettings {
-  return { ...DEFAULT_SETTINGS, uploadRetryDelayMs: 0, ...overrides };
+  return { ...loadConfig({}).mutations, uploadRetryDelayMs: 0, ...overrides };
 }
 
 export function outcomeUnknownError(): BffError {

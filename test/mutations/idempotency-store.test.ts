@@ -1,35 +1,35 @@
 /**
- * What an Idempotency-Key stores, through the mutation resolvers against the emulator: nothing for
- * a credential the upstream never accepted (an empty mutation makes no upstream call), the result
- * once the upstream accepted it; the in-memory store is bounded by bytes.
+ * What an Idempotency-Key stores, seen through HTTP: nothing for a credential the upstream never
+ * accepted (an empty mutation makes no upstream call, so the key can be reused with other
+ * arguments), the result once the upstream accepted it (the same key with other arguments is then
+ * refused); oversized keys are refused before any upstream call; the in-memory store is bounded.
  */
 import { describe, expect, it } from 'vitest';
 import { ByteBoundedMap } from '../../src/cache/index.js';
-import { idempotencyStoreKey } from '../../src/mutations/idempotency.js';
-import { hashCredential } from '../../src/upstream/credential.js';
-import { clearRequests, context, KEY, mutate, requests, seed, useHarness, IMAGE } from './emu.js';
+import { clearRequests, IMAGE, mutate, rejection, requests, seed, useHarness } from './emu.js';
 
 describe('Idempotency-Key storage', () => {
   const h = useHarness();
 
   it('stores nothing for a made-up key (no upstream call vouched for it), and the result for a real one', async () => {
-    const madeUp = 'made-up-key-that-upstream-never-saw';
     const idem = `k-${Date.now()}`;
-    const empty = await mutate(h, 'addToReview', { assetIds: [] }, context(h, { key: madeUp, idempotencyKey: idem }));
-    expect(empty.assetIds).toEqual([]);
-    const madeUpScope = { credentialHash: hashCredential('test-secret', madeUp), key: idem, responseKey: 'addToReview' };
-    expect(await h.cache.idem.get(idempotencyStoreKey(madeUpScope))).toBeUndefined();
+    const madeUp = { key: 'made-up-key-that-upstream-never-saw', idempotencyKey: idem };
+    expect((await mutate(h, 'addToReview', { assetIds: [] }, madeUp)).assetIds).toEqual([]);
+    // Not stored: the same key with other arguments runs (and is again an empty no-op).
+    expect((await mutate(h, 'addToReview', { projectId: IMAGE, assetIds: [] }, madeUp)).assetIds).toEqual([]);
 
     const ids = await seed(h, IMAGE, 3);
-    const real = await mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 3 })) }, context(h, { idempotencyKey: idem }));
-    const realScope = { credentialHash: hashCredential('test-secret', KEY), key: idem, responseKey: 'updatePropertiesInAssets' };
-    expect(await h.cache.idem.get(idempotencyStoreKey(realScope))).toMatchObject({ v: 1, outcome: { assetIds: real.assetIds } });
+    const real = { idempotencyKey: `${idem}-real` };
+    expect((await mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 3 })) }, real)).assetIds).toEqual(ids);
+    const reused = await rejection(mutate(h, 'updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 4 })) }, real));
+    expect(reused).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
   });
 
   it('rejects an oversized Idempotency-Key before any upstream call', async () => {
     await clearRequests(h);
-    await expect(mutate(h, 'addToReview', { assetIds: ['x'] }, context(h, { idempotencyKey: 'k'.repeat(256) }))).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' },
+    expect(await rejection(mutate(h, 'addToReview', { assetIds: ['x'] }, { idempotencyKey: 'k'.repeat(256) }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'Idempotency-Key',
     });
     expect(await requests(h)).toEqual([]);
   });

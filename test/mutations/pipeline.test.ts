@@ -6,7 +6,8 @@ import { runIdList, runUpdate } from '../../src/mutations/pipeline.js';
 import { dispatchBatches } from '../../src/mutations/dispatch.js';
 import { streamingVerifier, verifyAll } from '../../src/mutations/verify.js';
 import { BffError, BffErrorCode } from '../../src/errors/index.js';
-import { FakeUpstream, fakeClock, rejection, testSettings } from './fake-upstream.js';
+import { FakeUpstream, rejection, testSettings } from './fake-upstream.js';
+import { recordingClock } from '../helpers/clock.js';
 
 const P = 'proj';
 
@@ -19,7 +20,7 @@ describe('batch counts', () => {
   ])('updates %i assets in %i batches, verified with few reads', async (n, batches) => {
     const up = new FakeUpstream();
     const ids = up.seed(P, n);
-    const out = await runUpdate('updatePropertiesInAssets', { assets: ids.map((id, i) => ({ id, priority: i })) }, { upstream: up, settings: testSettings(), clock: fakeClock() });
+    const out = await runUpdate('updatePropertiesInAssets', { assets: ids.map((id, i) => ({ id, priority: i })) }, { upstream: up, settings: testSettings(), clock: recordingClock() });
     expect(out).toMatchObject({ assetIds: ids, batches, verified: true, warnings: [] });
     expect(up.count('updatePropertiesInAssets')).toBe(batches);
     expect(up.count('countAssets')).toBe(1); // existence check: one count per 1000 ids
@@ -30,7 +31,7 @@ describe('batch counts', () => {
   it.each(['deleteManyFromDataset', 'addToReview', 'sendBackToQueue'] as const)('%s: 250 ids → 3 batches, 2 counts', async (kind) => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 250, { labeled: true });
-    const out = await runIdList(kind, { assetIds: ids }, { upstream: up, settings: testSettings(), clock: fakeClock() });
+    const out = await runIdList(kind, { assetIds: ids }, { upstream: up, settings: testSettings(), clock: recordingClock() });
     expect(out).toMatchObject({ projectId: P, assetIds: ids, batches: 3, verified: true });
     expect(up.calls.filter((c) => !['countAssets'].includes(c.method)).map((c) => c.method)).toHaveLength(3);
     expect(up.count('countAssets')).toBe(2); // existence + verification
@@ -117,16 +118,16 @@ describe('failures', () => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 3);
     up.hooks.set('updatePropertiesInAssets', () => 'drop');
-    const clock = fakeClock();
+    const clock = recordingClock();
     const ext = await rejection(runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 9 })) }, { upstream: up, settings: testSettings(), clock }));
     expect(ext).toMatchObject({ code: 'VERIFICATION_FAILED', unverifiedAssetIds: ids });
-    expect(clock.slept).toEqual([1000, 2000, 4000, 8000, 8000, 7000]);
+    expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000, 8000, 7000]);
     expect(clock.now()).toBe(30_000);
   });
   it('a consistency delay is absorbed by later probes', async () => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 4, { labeled: true });
-    const clock = fakeClock();
+    const clock = recordingClock();
     const realRead = up.readAssets.bind(up);
     const realCount = up.countAssets.bind(up);
     const visibleAt = 2500;
@@ -135,13 +136,13 @@ describe('failures', () => {
     up.readAssets = async (w, f, first, skip) => (await realRead(w, f, first, skip)).map((a) => (clock.now() < visibleAt ? { ...a, status: stale.get(a.id) ?? a.status } : a));
     const out = await runIdList('addToReview', { assetIds: ids }, { upstream: up, settings: testSettings(), clock });
     expect(out).toMatchObject({ verified: true, assetIds: ids });
-    expect(clock.slept).toEqual([1000, 2000]);
+    expect(clock.sleeps).toEqual([1000, 2000]);
   });
   it('addToReview skips unlabeled assets with a warning', async () => {
     const up = new FakeUpstream();
     const labeled = up.seed(P, 2, { labeled: true });
     const bare = up.seed(P, 1);
-    const out = await runIdList('addToReview', { assetIds: [...labeled, ...bare] }, { upstream: up, settings: testSettings(), clock: fakeClock() });
+    const out = await runIdList('addToReview', { assetIds: [...labeled, ...bare] }, { upstream: up, settings: testSettings(), clock: recordingClock() });
     expect(out.assetIds).toEqual(labeled);
     expect(out.warnings).toMatchObject([{ code: 'UNLABELED_ASSETS_IGNORED' }]);
   });
@@ -168,7 +169,7 @@ describe('dispatch and verify units', () => {
     expect(report.applied.length + report.failed.length).toBe(10);
   });
   it('treats a failing probe as pending until the deadline', async () => {
-    const clock = fakeClock();
+    const clock = recordingClock();
     let n = 0;
     const result = await verifyAll(['a'], async (ids) => {
       n += 1;
@@ -185,7 +186,7 @@ describe('streamed verification', () => {
   it('update: read-backs start before the last batch is sent, with no extra upstream call', async () => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 1000);
-    const out = await runUpdate('updatePropertiesInAssets', { projectId: P, assets: ids.map((id) => ({ id, priority: 5 })) }, { upstream: up, settings: testSettings({ concurrency: 2 }), clock: fakeClock() });
+    const out = await runUpdate('updatePropertiesInAssets', { projectId: P, assets: ids.map((id) => ({ id, priority: 5 })) }, { upstream: up, settings: testSettings({ concurrency: 2 }), clock: recordingClock() });
     expect(out).toMatchObject({ assetIds: ids, batches: 10, verified: true });
     const order = methods(up);
     expect(order.indexOf('readAssets')).toBeLessThan(order.lastIndexOf('updatePropertiesInAssets'));
@@ -199,7 +200,7 @@ describe('streamed verification', () => {
   it('delete: each 1000-id count runs as soon as its 10 batches are applied', async () => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 2500);
-    const out = await runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings({ concurrency: 3 }), clock: fakeClock() });
+    const out = await runIdList('deleteManyFromDataset', { assetIds: ids }, { upstream: up, settings: testSettings({ concurrency: 3 }), clock: recordingClock() });
     expect(out).toMatchObject({ projectId: P, batches: 25, verified: true });
     const order = methods(up);
     const firstVerifyCount = order.indexOf('countAssets', order.indexOf('deleteManyFromDataset'));
@@ -215,7 +216,7 @@ describe('streamed verification', () => {
       if (nth === 8) throw new BffError(BffErrorCode.UPSTREAM_ERROR, 'boom');
     });
     const ext = await rejection(
-      runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 3 })) }, { upstream: up, settings: testSettings({ concurrency: 1 }), clock: fakeClock() }),
+      runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 3 })) }, { upstream: up, settings: testSettings({ concurrency: 1 }), clock: recordingClock() }),
     );
     expect(ext).toMatchObject({ code: 'PARTIAL_FAILURE', failedBatch: 7 });
     expect(ext.appliedAssetIds).toEqual(ids.slice(0, 700));
@@ -228,14 +229,14 @@ describe('streamed verification', () => {
     const up = new FakeUpstream();
     const ids = up.seed(P, 700);
     up.hooks.set('updatePropertiesInAssets', () => 'drop');
-    const clock = fakeClock();
+    const clock = recordingClock();
     const ext = await rejection(runUpdate('updatePropertiesInAssets', { assets: ids.map((id) => ({ id, priority: 9 })) }, { upstream: up, settings: testSettings({ concurrency: 4 }), clock }));
     expect(ext).toMatchObject({ code: 'VERIFICATION_FAILED', unverifiedAssetIds: ids, deadlineMs: 30_000 });
-    expect(clock.slept).toEqual([1000, 2000, 4000, 8000, 8000, 7000]);
+    expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000, 8000, 7000]);
   });
 
   it('re-probes the pending assets of every group together, with backoff from the end of dispatch', async () => {
-    const clock = fakeClock();
+    const clock = recordingClock();
     const probes: string[][] = [];
     let visible = false;
     const verifier = streamingVerifier(async (ids) => {
@@ -253,7 +254,7 @@ describe('streamed verification', () => {
     const result = await verifier.finish();
     expect(probes.map((p) => p.length)).toEqual([10, 10, 5, 2]);
     expect(probes[3]).toEqual(['a9', 'a19']);
-    expect(clock.slept).toEqual([1000]);
+    expect(clock.sleeps).toEqual([1000]);
     expect(result.confirmed.sort()).toEqual([...ids].sort());
     expect(result.rounds).toBe(2);
   });

@@ -2,12 +2,13 @@
  * Pure stages: chunking, validation, read-back comparison, documents.
  */
 import { describe, expect, it } from 'vitest';
-import { chunk, duplicates, listForMessage } from '../../src/mutations/chunk.js';
+import { chunk, duplicates, listForMessage } from '../../src/mutations/lists.js';
 import { validateChangeExternalIds, validateIdList, validateUpdate } from '../../src/mutations/validate.js';
-import { buildAssetData, readFieldsFor, showsData } from '../../src/mutations/asset-data.js';
-import { assetsDocument, UPDATE_PROPERTIES_IN_ASSETS } from '../../src/mutations/documents.js';
-import { newAssetId, newExternalId, seededExternalId } from '../../src/mutations/ids.js';
-import { settingsFromConfig } from '../../src/mutations/settings.js';
+import { buildAssetData, readBackSelection, showsData } from '../../src/mutations/asset-data.js';
+import { assetsDocument, UPDATE_PROPERTIES_IN_ASSETS } from '../../src/upstream/documents.js';
+import { newAssetId, newExternalId, seededExternalId } from '../../src/mutations/client-ids.js';
+import { printSelection } from '../../src/upstream/selection.js';
+import { loadConfig } from '../../src/config.js';
 import type { BffError } from '../../src/errors/index.js';
 
 function codeOf(fn: () => unknown): { code: unknown; field: unknown; ext: Record<string, unknown> } {
@@ -89,22 +90,22 @@ describe('AssetData and read-back', () => {
     expect(data).toEqual({
       priority: 2, jsonMetadata: '{"k":[1,2]}', consensusMark: 0.5, toBeLabeledBy: ['L@x.io'], shouldResetToBeLabeledBy: true, resolution: { width: 3, height: 4 },
     });
-    expect(readFieldsFor(data).sort()).toEqual(['consensusMark', 'jsonMetadata', 'priority', 'resolution.height', 'resolution.width', 'toBeLabeledBy.email']);
-    const read = { id: 'a', priority: 2, jsonMetadata: '{ "k": [1, 2] }', consensusMark: 0.5, toBeLabeledBy: [{ email: 'l@x.io' }], resolution: { width: 3, height: 4 } };
+    expect(printSelection(readBackSelection(data))).toBe('consensusMark jsonMetadata priority resolution { height width } toBeLabeledBy { email }');
+    const read = { id: 'a', priority: 2, jsonMetadata: { k: [1, 2] }, consensusMark: 0.5, toBeLabeledBy: [{ email: 'l@x.io' }], resolution: { width: 3, height: 4 } };
     expect(showsData(read, data)).toBe(true);
     expect(showsData({ ...read, priority: 1 }, data)).toBe(false);
     expect(showsData({ ...read, toBeLabeledBy: [{ email: 'l@x.io' }, { email: 'o@x.io' }] }, data)).toBe(false);
-    expect(showsData({ ...read, jsonMetadata: '{"k":[2,1]}' }, data)).toBe(false);
+    expect(showsData({ ...read, jsonMetadata: { k: [2, 1] } }, data)).toBe(false);
   });
 });
 
 describe('documents and ids', () => {
-  it('prints documents as the SDK does', () => {
+  it('prints the mutation documents as the SDK does, and the assets document from a selection', () => {
     expect(UPDATE_PROPERTIES_IN_ASSETS).toBe(
       'mutation ($whereArray: [AssetWhere!]!, $dataArray: [AssetData!]!) {\n  data: updatePropertiesInAssets(where: $whereArray, data: $dataArray) {\n    id\n  }\n}',
     );
-    expect(assetsDocument(['status', 'labels.id'])).toBe(
-      'query assets($where: AssetWhere!, $first: PageSize!, $skip: Int!) {\n  data: assets(where: $where, skip: $skip, first: $first) {\n    id\n    status\n    labels {\n      id\n    }\n  }\n}',
+    expect(assetsDocument({ id: true, status: true, labels: { id: true } })).toBe(
+      'query assets($where: AssetWhere!, $first: PageSize!, $skip: Int!) { data: assets(where: $where, skip: $skip, first: $first) { id labels { id } status } }',
     );
   });
   it('generates cuid-like asset ids and uuid hex external ids', () => {
@@ -116,8 +117,8 @@ describe('documents and ids', () => {
     expect(seededExternalId('seed', 3)).toBe(seededExternalId('seed', 3));
     expect(seededExternalId('seed', 4)).not.toBe(seededExternalId('seed', 3));
   });
-  it('reads settings from config and names a bad key', () => {
-    expect(settingsFromConfig({ MUTATION_CONCURRENCY: 2, VERIFY_DEADLINE_MS: 500 })).toMatchObject({ concurrency: 2, verifyDeadlineMs: 500, batchSize: 100 });
-    expect(() => settingsFromConfig({ VERIFY_DEADLINE_MS: 'x' })).toThrow(/VERIFY_DEADLINE_MS/);
+  it('builds the settings once from config, and names a bad key', () => {
+    expect(loadConfig({ MUTATION_CONCURRENCY: '2', VERIFY_DEADLINE_MS: '500' }).mutations).toMatchObject({ concurrency: 2, verifyDeadlineMs: 500, batchSize: 100 });
+    expect(() => loadConfig({ VERIFY_DEADLINE_MS: 'x' })).toThrow(/VERIFY_DEADLINE_MS/);
   });
 });

@@ -20,9 +20,10 @@ import { cacheLookups } from '../../metrics.js';
 import type { BffPlugin } from '../plugin.js';
 import { currentGenerations } from './generations.js';
 import { invalidateAfterMutation } from './invalidate.js';
-import { dependencyScopes, stableStringify } from './key.js';
+import { stableStringify } from '../../stable-stringify.js';
+import { dependencyScopes } from './key.js';
 
-export { dependencyScopes, stableStringify } from './key.js';
+export { dependencyScopes } from './key.js';
 
 /** Larger results are not cached (a 10,000-asset page has no business in a shared cache). */
 export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;

@@ -9,16 +9,6 @@ const PROJECT_FIELDS = new Set(['assets', 'countAssets']);
 /** Root fields that read no asset data. */
 const STATIC_FIELDS = new Set(['__typename', '__schema', '__type', '_service']);
 
-/** JSON with object keys sorted, so `{a, b}` and `{b, a}` give the same key. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-}
-
 function argumentValue(value: ValueNode, variables: Record<string, unknown>): unknown {
   if (value.kind === Kind.VARIABLE) return variables[value.name.value];
   if (value.kind === Kind.STRING) return value.value;

@@ -1,9 +1,25 @@
 /**
- * Upstream GraphQL documents of the mutation pipeline (internal), exactly as the Kili SDK sends
- * them after graphql-core's `print_ast` (reference §2.1, §2.2): anonymous where the SDK's are,
- * root fields aliased (`data:`, `external_ids:`, `urls:`).
+ * Internal. Every GraphQL document the BFF sends to the upstream, built here and nowhere else.
+ * The `assets` document is built once per distinct selection (selection.ts); the mutations and
+ * checks are exactly as the Kili SDK sends them after graphql-core's `print_ast` (reference §2.1,
+ * §2.2): anonymous where the SDK's are, root fields aliased (`data:`, `external_ids:`, `urls:`).
  */
-import type { ReadField } from './ports.js';
+import { printSelection, type Selection } from './selection.js';
+
+const assetsDocuments = new Map<string, string>();
+
+/** The `assets` document for a selection, built once per distinct selection (the SDK's shape). */
+export function assetsDocument(selection: Selection): string {
+  const fields = printSelection(selection);
+  let document = assetsDocuments.get(fields);
+  if (!document) {
+    document = `query assets($where: AssetWhere!, $first: PageSize!, $skip: Int!) { data: assets(where: $where, skip: $skip, first: $first) { ${fields} } }`;
+    if (assetsDocuments.size < 10_000) assetsDocuments.set(fields, document);
+  }
+  return document;
+}
+
+export const COUNT_ASSETS = 'query countAssets($where: AssetWhere!) { data: countAssets(where: $where) }';
 
 export const UPDATE_PROPERTIES_IN_ASSETS =
   'mutation ($whereArray: [AssetWhere!]!, $dataArray: [AssetData!]!) {\n  data: updatePropertiesInAssets(where: $whereArray, data: $dataArray) {\n    id\n  }\n}';
@@ -22,25 +38,5 @@ export const FILTER_EXISTING_ASSETS =
 
 export const CREATE_UPLOAD_BUCKET_SIGNED_URLS = 'query ($filePaths: [String!]) {\n  urls: createUploadBucketSignedUrls(filePaths: $filePaths)\n}';
 
-export const COUNT_ASSETS = 'query countAssets($where: AssetWhere!) {\n  data: countAssets(where: $where)\n}';
-
 export const PROJECT_INPUT_TYPE =
   'query projects($where: ProjectWhere!, $first: PageSize!, $skip: Int!) {\n  data: projects(where: $where, first: $first, skip: $skip) {\n    inputType\n  }\n}';
-
-/** `assets` with `id` plus the given dotted leaf fields, nested as the SDK's fragment builder does. */
-export function assetsDocument(fields: readonly ReadField[]): string {
-  const tree = new Map<string, Set<string>>();
-  const leaves: string[] = ['id'];
-  for (const field of fields) {
-    const [root, leaf] = field.split('.') as [string, string | undefined];
-    if (leaf === undefined) {
-      if (!leaves.includes(root)) leaves.push(root);
-    } else {
-      const set = tree.get(root) ?? new Set<string>();
-      tree.set(root, set.add(leaf));
-    }
-  }
-  const lines = leaves.map((f) => `    ${f}`);
-  for (const [root, set] of tree) lines.push(`    ${root} {\n${[...set].map((f) => `      ${f}`).join('\n')}\n    }`);
-  return `query assets($where: AssetWhere!, $first: PageSize!, $skip: Int!) {\n  data: assets(where: $where, skip: $skip, first: $first) {\n${lines.join('\n')}\n  }\n}`;
-}

@@ -1,26 +1,24 @@
 /**
- * GraphQL resolvers of the six public mutations (DESIGN §3) and of `AssetMutationResult.assets`.
+ * Internal. Resolvers of the six public mutations (DESIGN §3) and of `AssetMutationResult.assets`.
  * Thin: each builds the pipeline's dependencies from the request context, applies the
- * `Idempotency-Key` replay, and runs its pipeline. Merged into the executable schema by
- * src/schema/.
+ * `Idempotency-Key` replay, and runs its pipeline (src/mutations/).
  */
 import type { GraphQLResolveInfo } from 'graphql';
+import type { AssetMutationResultResolvers, MutationResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import type { UpstreamAsset } from '../upstream/assets.js';
-import type { MutationKind, MutationOutcome } from './types.js';
-import type { PipelineDeps } from './pipeline.js';
+import type { AssetMutationResultParent, MutationKind, MutationOutcome } from '../mutations/types.js';
+import type { PipelineDeps } from '../mutations/pipeline.js';
 import type { MaybeOperation } from '../bulk/service.js';
-import { operationId } from '../bulk/service.js';
+import { operationId as newOperationId } from '../bulk/service.js';
 import { patientUpstream } from '../bulk/patient.js';
-import { requireCredential } from '../loaders/index.js';
-import { assetSelection } from '../upstream/projection.js';
-import { executePlan } from './execute.js';
-import { bodyHash, checkIdempotencyKey, idSeed, withIdempotency, type IdempotencyLock } from './idempotency.js';
-import { redisIdempotencyLock } from './idempotency-lock.js';
-import { planMutation } from './plan.js';
-import { settled } from './pipeline.js';
-import { settingsFromConfig } from './settings.js';
-import { createMutationUpstream } from './upstream.js';
+import { executePlan } from '../mutations/execute.js';
+import { bodyHash, checkIdempotencyKey, idSeed, withIdempotency, type IdempotencyLock } from '../mutations/idempotency.js';
+import { redisIdempotencyLock } from '../mutations/idempotency-lock.js';
+import { planMutation } from '../mutations/plan.js';
+import { settled } from '../mutations/pipeline.js';
+import { createMutationUpstream } from '../mutations/upstream-adapter.js';
+import { assetSelection } from './projection.js';
 
 /** One lock per cache (the Redis one when the cache is Redis). */
 const locks = new WeakMap<object, IdempotencyLock | undefined>();
@@ -35,17 +33,17 @@ function lockFor(cache: BffContext['cache']): IdempotencyLock | undefined {
  * whichever replica it reaches. `async: true` → queued as a bulk operation after planning; a
  * synchronous run that outlives SYNC_BUDGET_MS continues as one.
  */
-async function execute(kind: MutationKind, args: object & { async?: boolean | null }, ctx: BffContext, info: GraphQLResolveInfo): Promise<ResultParent> {
-  const credential = requireCredential(ctx.credential);
-  const settings = settingsFromConfig(ctx.config);
+async function execute(kind: MutationKind, args: object & { async?: boolean | null }, ctx: BffContext, info: GraphQLResolveInfo): Promise<AssetMutationResultParent> {
+  const credential = ctx.requireCredential();
+  const settings = ctx.config.mutations;
   const { async: asJob, ...mutationArgs } = args;
   const bulk = ctx.bulk;
   if (asJob && !bulk) throw new TypeError('bulk operations are not configured in this context');
   const go = (idSeedValue: string | undefined, operationId: string | undefined): Promise<MaybeOperation> => {
     // With bulk operations, a call refused by the rate limit waits for budget instead of failing the
     // mutation: past SYNC_BUDGET_MS the client has its answer and the work goes on as an operation.
-    const port = bulk ? createMutationUpstream({ credential: ctx.credential, upstream: patientUpstream(ctx.upstream), loaders: ctx.loaders, config: ctx.config }) : createMutationUpstream(ctx);
-    const deps = { upstream: port, settings, ...(idSeedValue ? { idSeed: idSeedValue } : {}) };
+    const port = bulk ? createMutationUpstream({ requireCredential: ctx.requireCredential, upstream: patientUpstream(ctx.upstream), loaders: ctx.loaders, config: ctx.config }) : createMutationUpstream(ctx);
+    const deps: PipelineDeps = { upstream: port, settings, ...(idSeedValue ? { idSeed: idSeedValue } : {}) };
     if (!bulk) return runPlanned(kind, mutationArgs, deps);
     const request = { kind, args: mutationArgs, credential, deps, ...(operationId ? { operationId } : {}) };
     return asJob ? bulk.start(request) : bulk.runSync(request);
@@ -58,7 +56,7 @@ async function execute(kind: MutationKind, args: object & { async?: boolean | nu
       checkIdempotencyKey(ctx.idempotencyKey);
       const scope = { credentialHash: credential.hash, key: ctx.idempotencyKey, responseKey: String(info.path.key) };
       const seed = idSeed(scope);
-      outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, () => go(seed, operationId(seed)), {
+      outcome = await withIdempotency(ctx.cache.idem, scope, bodyHash(kind, args), settings.idempotencyTtlMs, () => go(seed, newOperationId(seed)), {
         lock: lockFor(ctx.cache),
         waitMs: ctx.config.SYNC_BUDGET_MS + 5_000,
         // Store only what followed an upstream call the credential passed: a made-up key stores nothing.
@@ -93,38 +91,30 @@ function forgetAssets(ctx: BffContext, ids: readonly string[] | null): void {
   ctx.loaders.assetIdByExternalId.clearAll();
 }
 
-/**
- * The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from,
- * and the bulk operation it continues as, if any.
- */
-export type ResultParent = MutationOutcome & { kind: MutationKind; operationId?: string };
-
 const resolver =
   (kind: MutationKind) =>
-  (_: unknown, args: object, ctx: BffContext, info: GraphQLResolveInfo): Promise<ResultParent> =>
+  (_: unknown, args: object, ctx: BffContext, info: GraphQLResolveInfo): Promise<AssetMutationResultParent> =>
     execute(kind, args, ctx, info);
 
-export const mutationResolvers = {
-  Mutation: {
-    appendManyToDataset: resolver('appendManyToDataset'),
-    updatePropertiesInAssets: resolver('updatePropertiesInAssets'),
-    changeAssetExternalIds: resolver('changeAssetExternalIds'),
-    deleteManyFromDataset: resolver('deleteManyFromDataset'),
-    addToReview: resolver('addToReview'),
-    sendBackToQueue: resolver('sendBackToQueue'),
+export const Mutation: MutationResolvers<BffContext> = {
+  appendManyToDataset: resolver('appendManyToDataset'),
+  updatePropertiesInAssets: resolver('updatePropertiesInAssets'),
+  changeAssetExternalIds: resolver('changeAssetExternalIds'),
+  deleteManyFromDataset: resolver('deleteManyFromDataset'),
+  addToReview: resolver('addToReview'),
+  sendBackToQueue: resolver('sendBackToQueue'),
+};
+
+export const AssetMutationResult: AssetMutationResultResolvers<BffContext> = {
+  /** Resolved through the by-id loader only when selected; never after a delete. */
+  assets: async (parent, _, ctx, info): Promise<UpstreamAsset[]> => {
+    if (parent.assetIds.length === 0 || parent.kind === 'deleteManyFromDataset') return [];
+    ctx.loaders.wantAssetFields(assetSelection(info));
+    const rows = await ctx.loaders.assetById.loadMany(parent.assetIds);
+    const failed = rows.find((r): r is Error => r instanceof Error);
+    if (failed) throw failed;
+    return rows.filter((r): r is UpstreamAsset => r !== null);
   },
-  AssetMutationResult: {
-    /** Resolved through the by-id loader only when selected; never after a delete. */
-    assets: async (parent: ResultParent, _: unknown, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset[]> => {
-      if (parent.assetIds.length === 0 || parent.kind === 'deleteManyFromDataset') return [];
-      ctx.loaders.wantAssetFields(assetSelection(info));
-      const rows = await ctx.loaders.assetById.loadMany(parent.assetIds);
-      const failed = rows.find((r): r is Error => r instanceof Error);
-      if (failed) throw failed;
-      return rows.filter((r): r is UpstreamAsset => r !== null);
-    },
-    /** The bulk operation this mutation continues as (live: read at each request), or null. */
-    operation: async (parent: ResultParent, _: unknown, ctx: BffContext) =>
-      parent.operationId && ctx.bulk && ctx.credential ? ctx.bulk.get(parent.operationId, ctx.credential.hash) : null,
-  },
+  /** The bulk operation this mutation continues as (live: read at each request), or null. */
+  operation: async (parent, _, ctx) => (parent.operationId && ctx.bulk && ctx.credential ? ctx.bulk.get(parent.operationId, ctx.credential.hash) : null),
 };

@@ -11,7 +11,7 @@ import type { EmulatorState } from './state.js';
 import { readBody, sendJson } from './state.js';
 import { authenticate, credentialHash, extractKey, unauthenticatedBody } from './auth.js';
 import { faultLabel, type Fault } from './faults.js';
-import { describeOperation, selectedOperation } from './requestLog.js';
+import { describeOperation, selectedOperation } from './request-log.js';
 import { isRecord, newId } from './util.js';
 
 const MAX_BODY = 20 * 1024 * 1024;

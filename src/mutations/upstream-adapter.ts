@@ -1,33 +1,34 @@
 /**
  * `createMutationUpstream(ctx)`: the mutation port implemented with the BFF's upstream client
- * (`ctx.upstream.execute`, which adds retries, rate limiting and error mapping) and the
- * per-request by-external-id loader. Internal.
+ * (`ctx.upstream.execute`, which adds retries, rate limiting and error mapping), the read model of
+ * src/upstream/ (the same `assets` documents and parsing as the read path) and the per-request
+ * by-external-id loader. Internal.
  */
+import type { Config } from '../config.js';
 import type { Credential, UpstreamCall, UpstreamClient } from '../upstream/client.js';
-import type { AssetWhere, InputType, MutationUpstream, ReadAsset } from './ports.js';
+import type { InputType, MutationUpstream } from './upstream-port.js';
 import { BffError, BffErrorCode } from '../errors/index.js';
+import { countAssets, fetchAssetPage } from '../upstream/assets.js';
 import { authorizationHeader } from '../upstream/credential.js';
-import * as doc from './documents.js';
+import * as doc from '../upstream/documents.js';
 
 /** What the adapter needs from `BffContext` (structural, so tests can pass a small object). */
 export interface MutationUpstreamContext {
-  credential: Credential | null;
+  /** The caller's credential; rejects with UNAUTHENTICATED when the request has none. */
+  requireCredential(): Credential;
   upstream: UpstreamClient;
   loaders: {
     assetIdByExternalId: {
       loadMany(keys: ReadonlyArray<{ projectId: string; externalId: string }>): Promise<Array<string[] | Error>>;
     };
   };
-  config: { readonly KILI_API_URL?: string | null; readonly UPSTREAM_TIMEOUT_MS?: number };
+  config: Pick<Config, 'KILI_API_URL' | 'mutations'>;
 }
 
 type Data<K extends string, T> = Record<K, T>;
 
 export function createMutationUpstream(ctx: MutationUpstreamContext): MutationUpstream {
-  const credential = (): Credential => {
-    if (!ctx.credential) throw new BffError(BffErrorCode.UNAUTHENTICATED, 'Send an API key: Authorization: X-API-Key: <key>.');
-    return ctx.credential;
-  };
+  const credential = (): Credential => ctx.requireCredential();
   const run = <T>(call: UpstreamCall): Promise<T> => ctx.upstream.execute<T>(credential(), call);
   const mutate = (query: string, rootField: string, variables: Record<string, unknown>, idempotent: boolean) =>
     run<Data<'data', unknown>>({ query, variables, rootField, kind: 'mutation', idempotent });
@@ -64,15 +65,9 @@ export function createMutationUpstream(ctx: MutationUpstreamContext): MutationUp
       return result.urls ?? [];
     },
     upload: (signedUrl, body, contentType) => putSigned(ctx, credential(), signedUrl, body, contentType),
-    async countAssets(where: AssetWhere) {
-      const result = await run<Data<'data', number>>({ query: doc.COUNT_ASSETS, variables: { where }, rootField: 'countAssets', kind: 'query' });
-      return result.data;
-    },
-    async readAssets(where, fields, first, skip) {
-      const variables = { where, first, skip };
-      const result = await run<Data<'data', ReadAsset[]>>({ query: doc.assetsDocument(fields), variables, rootField: 'assets', kind: 'query' });
-      return result.data ?? [];
-    },
+    countAssets: (where) => countAssets({ upstream: ctx.upstream, credential: credential() }, where),
+    readAssets: (where, selection, first, skip) =>
+      fetchAssetPage({ upstream: ctx.upstream, credential: credential() }, where, { ...selection, id: true }, first, skip),
     async resolveExternalIds(projectId, externalIds) {
       const results = await ctx.loaders.assetIdByExternalId.loadMany(externalIds.map((externalId) => ({ projectId, externalId })));
       const failed = results.find((r): r is Error => r instanceof Error);
@@ -104,7 +99,7 @@ async function putSigned(ctx: MutationUpstreamContext, credential: Credential, s
       method: 'PUT',
       body,
       headers,
-      signal: AbortSignal.timeout(ctx.config.UPSTREAM_TIMEOUT_MS ?? 30_000),
+      signal: AbortSignal.timeout(ctx.config.mutations.uploadTimeoutMs),
     });
   } catch {
     throw new BffError(BffErrorCode.UPSTREAM_UNAVAILABLE, 'The upload to the upstream bucket failed.');

@@ -4,12 +4,13 @@
  * sendBackToQueue → `ONGOING`; append → the created ids exist; update / external-id change → the
  * values read back. Count queries first (one per 1000 ids); reads only where counts fall short.
  */
-import type { AssetData, MutationUpstream } from './ports.js';
+import type { AssetData, MutationUpstream } from './upstream-port.js';
 import type { IdListKind, MutationSettings } from './types.js';
 import type { Probe } from './verify.js';
 import { assertNever } from '../errors/index.js';
-import { partitionByCount, readByIds } from './read.js';
-import { readFieldsFor, showsData } from './asset-data.js';
+import { partitionByCount, readByIds } from './read-by-ids.js';
+import { readBackSelection, showsData } from './asset-data.js';
+import { mergeSelections } from '../upstream/selection.js';
 
 export interface ProbeDeps {
   upstream: MutationUpstream;
@@ -40,7 +41,7 @@ function statusProbe(status: 'TO_REVIEW' | 'ONGOING', deps: ProbeDeps): Probe {
     const { upstream, settings, projectId } = deps;
     const { matched, unmatched } = await partitionByCount(upstream, ids, projectId, settings, { statusIn: [status] });
     if (unmatched.length === 0) return { confirmed: matched, skipped: [], pending: [] };
-    const read = await readByIds(upstream, unmatched, ['status', 'labels.id'], projectId, settings);
+    const read = await readByIds(upstream, unmatched, { status: true, labels: { id: true } }, projectId, settings);
     const skipped: string[] = [];
     const pending: string[] = [];
     const confirmed = [...matched];
@@ -65,8 +66,8 @@ export function existsProbe(deps: ProbeDeps): Probe {
 /** Update / external-id change: each asset reads back the values sent to it. */
 export function readBackProbe(dataById: ReadonlyMap<string, AssetData>, deps: ProbeDeps): Probe {
   return async (ids) => {
-    const fields = new Set(ids.flatMap((id) => readFieldsFor(dataById.get(id) ?? {})));
-    const read = await readByIds(deps.upstream, ids, [...fields], deps.projectId, deps.settings);
+    const selection = mergeSelections(...ids.map((id) => readBackSelection(dataById.get(id) ?? {})));
+    const read = await readByIds(deps.upstream, ids, selection, deps.projectId, deps.settings);
     const confirmed: string[] = [];
     const pending: string[] = [];
     for (const id of ids) {

@@ -1,6 +1,7 @@
 /**
- * Chunking and small list helpers (internal, pure).
+ * Chunking and small list helpers of the pipeline (internal).
  */
+import pLimit from 'p-limit';
 
 /** Splits `items` into consecutive slices of at most `size` (size ≥ 1), keeping order. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -30,4 +31,10 @@ export function unique<T>(items: readonly T[]): T[] {
 export function listForMessage(values: readonly string[], max = 20): string {
   const shown = values.slice(0, max).join(', ');
   return values.length > max ? `${shown} and ${values.length - max} more` : shown;
+}
+
+/** Runs `fn` over `items` with at most `concurrency` calls in flight; results in input order. */
+export function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(Math.max(1, concurrency));
+  return Promise.all(items.map((item) => limit(() => fn(item))));
 }

@@ -1,37 +1,30 @@
 /**
- * Chunked read helpers over the port (internal): counts and read-backs by `idIn`, with bounded
+ * Reads by id over the port (internal), for the id check and the verification probes: counts and read-backs by `idIn`, with bounded
  * concurrency. One `countAssets` covers `countChunkSize` ids; one `assets` page covers
  * `readChunkSize` ids (the page size equals the chunk, so each chunk is exactly one call).
  */
-import pLimit from 'p-limit';
-import type { AssetWhere, MutationUpstream, ReadAsset, ReadField } from './ports.js';
+import type { AssetWhere, MutationUpstream, Selection, UpstreamAsset } from './upstream-port.js';
 import type { MutationSettings } from './types.js';
-import { chunk } from './chunk.js';
+import { chunk, mapLimited } from './lists.js';
 
 /** `where` for a set of ids, scoped to the project when it is known. */
 export function idsWhere(ids: readonly string[], projectId: string | null, extra: AssetWhere = {}): AssetWhere {
   return { ...(projectId ? { project: { id: projectId } } : {}), idIn: [...ids], ...extra };
 }
 
-/** Runs `fn` over `items` with at most `concurrency` calls in flight; results in input order. */
-export function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const limit = pLimit(Math.max(1, concurrency));
-  return Promise.all(items.map((item) => limit(() => fn(item))));
-}
-
-/** Reads `ids` (selecting `id` + `fields`), returning those that exist, by id. */
+/** Reads `ids` (selecting `id` + `selection`), returning those that exist, by id. */
 export async function readByIds(
   upstream: MutationUpstream,
   ids: readonly string[],
-  fields: readonly ReadField[],
+  selection: Selection,
   projectId: string | null,
   settings: MutationSettings,
   extra: AssetWhere = {},
-): Promise<Map<string, ReadAsset>> {
+): Promise<Map<string, UpstreamAsset>> {
   const pages = await mapLimited(chunk(ids, settings.readChunkSize), settings.concurrency, (part) =>
-    upstream.readAssets(idsWhere(part, projectId, extra), fields, part.length, 0),
+    upstream.readAssets(idsWhere(part, projectId, extra), selection, part.length, 0),
   );
-  const found = new Map<string, ReadAsset>();
+  const found = new Map<string, UpstreamAsset>();
   for (const page of pages) for (const asset of page) found.set(asset.id, asset);
   return found;
 }
@@ -53,7 +46,7 @@ export async function partitionByCount(
     const count = await upstream.countAssets(idsWhere(part, projectId, extra));
     if (count === part.length) return { matched: part, unmatched: [] as string[] };
     if (count === 0) return { matched: [] as string[], unmatched: part };
-    const found = await readByIds(upstream, part, [], projectId, settings, extra);
+    const found = await readByIds(upstream, part, {}, projectId, settings, extra);
     return { matched: part.filter((id) => found.has(id)), unmatched: part.filter((id) => !found.has(id)) };
   });
   return { matched: parts.flatMap((p) => p.matched), unmatched: parts.flatMap((p) => p.unmatched) };

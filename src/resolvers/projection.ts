@@ -2,7 +2,8 @@
  * Internal. Projection pushdown (DESIGN §5): the upstream selection of an asset query is derived
  * from the client's selection set, so the upstream computes and sends only what was asked for
  * (plus the asset `id`, needed for dedup and batching). Aliases resolve to field names, fragments
- * are inlined, `@skip`/`@include` are honoured, `__typename` is dropped.
+ * are inlined, `@skip`/`@include` are honoured, `__typename` is dropped. The table below is the
+ * public schema's side of the read model: which upstream field serves each public field.
  */
 import {
   Kind,
@@ -13,11 +14,7 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-
-/** A selection tree: a leaf is `true`, an object field its sub-selection. Keys are upstream field names. */
-export interface Selection {
-  [field: string]: Selection | true;
-}
+import type { Selection } from '../upstream/selection.js';
 
 type FieldSpec = { leaf: string } | { object: TypeName; as?: string };
 type TypeName = 'Asset' | 'Label' | 'User' | 'Resolution' | 'PageResolution';
@@ -105,45 +102,4 @@ export function assetSelection(source: SelectionSource): Selection {
   for (const fieldNode of source.fieldNodes) collect(fieldNode.selectionSet, 'Asset', source, selection);
   complete(selection, 'Asset');
   return selection;
-}
-
-/** Every field of an asset: used when a caller gives no selection. */
-export const FULL_ASSET_SELECTION: Selection = (() => {
-  const build = (type: TypeName): Selection =>
-    Object.fromEntries(
-      Object.entries(TYPES[type].fields).map(([name, spec]) => ('leaf' in spec ? [spec.leaf, true] : [name, build(spec.object)])),
-    );
-  return build('Asset');
-})();
-
-/** Union of selections (new object; inputs untouched). */
-export function mergeSelections(...selections: Selection[]): Selection {
-  const out: Selection = {};
-  for (const selection of selections) {
-    for (const [name, sub] of Object.entries(selection)) {
-      const current = out[name];
-      out[name] = sub === true ? true : mergeSelections(current && current !== true ? current : {}, sub);
-    }
-  }
-  return out;
-}
-
-/** Whether `outer` contains every field of `inner`. */
-export function coversSelection(outer: Selection, inner: Selection): boolean {
-  return Object.entries(inner).every(([name, sub]) => {
-    const have = outer[name];
-    if (!have) return false;
-    return sub === true || (have !== true && coversSelection(have, sub));
-  });
-}
-
-/** Canonical GraphQL text of a selection (sorted), also used as a cache key. */
-export function printSelection(selection: Selection): string {
-  return Object.keys(selection)
-    .sort()
-    .map((name) => {
-      const sub = selection[name]!;
-      return sub === true ? name : `${name} { ${printSelection(sub)} }`;
-    })
-    .join(' ');
 }

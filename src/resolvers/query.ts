@@ -2,17 +2,16 @@
  * Internal. Resolvers of the public queries (DESIGN §3): thin — validate, translate filters,
  * then call the loaders or the paginated upstream read with the client's projection.
  */
-import type { GraphQLResolveInfo } from 'graphql';
 import type { AssetWhere } from '../__generated__/bff.js';
+import type { QueryResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import { badUserInput } from '../errors/index.js';
 import { translateWhere, type TranslatedWhere } from '../filters/index.js';
-import { requireCredential } from '../loaders/index.js';
-import { countAssets, listAssets, type UpstreamAsset, type UpstreamScope } from '../upstream/assets.js';
-import { assetSelection } from '../upstream/projection.js';
+import { countAssets, listAssets, type UpstreamScope } from '../upstream/assets.js';
+import { assetSelection } from './projection.js';
 
 function scope(ctx: BffContext): UpstreamScope {
-  return { upstream: ctx.upstream, credential: requireCredential(ctx.credential) };
+  return { upstream: ctx.upstream, credential: ctx.requireCredential() };
 }
 
 function filters(ctx: BffContext, projectId: string, where: AssetWhere | null | undefined): TranslatedWhere {
@@ -22,20 +21,13 @@ function filters(ctx: BffContext, projectId: string, where: AssetWhere | null | 
   return translated;
 }
 
-interface AssetsArgs {
-  projectId: string;
-  where?: AssetWhere | null;
-  first?: number | null;
-  skip?: number | null;
-}
-
-export const Query = {
-  asset(_: unknown, { id }: { id: string }, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset | null> {
-    requireCredential(ctx.credential);
+export const Query: QueryResolvers<BffContext> = {
+  asset(_, { id }, ctx, info) {
+    ctx.requireCredential();
     return ctx.loaders.loadAsset(id, assetSelection(info));
   },
 
-  async assets(_: unknown, args: AssetsArgs, ctx: BffContext, info: GraphQLResolveInfo): Promise<UpstreamAsset[]> {
+  async assets(_, args, ctx, info) {
     const first = args.first ?? 100;
     const skip = args.skip ?? 0;
     const max = ctx.config.MAX_PAGE_SIZE;
@@ -52,7 +44,7 @@ export const Query = {
     });
   },
 
-  async countAssets(_: unknown, args: { projectId: string; where?: AssetWhere | null }, ctx: BffContext): Promise<number> {
+  async countAssets(_, args, ctx) {
     const { where, matchesNothing } = filters(ctx, args.projectId, args.where);
     const upstream = scope(ctx);
     return matchesNothing ? 0 : countAssets(upstream, where);

@@ -2,55 +2,16 @@
  * The narrow upstream port of the mutation pipeline (internal).
  *
  * Every stage talks to Kili only through this interface, so stages are tested with in-memory
- * fakes; `createMutationUpstream(ctx)` (upstream.ts) implements it with the BFF's upstream client
- * and loaders. Methods reject with `BffError` (codes of src/errors); a mutation whose outcome is
- * unknown rejects with a `BffError` whose `outcomeUnknown` is true.
+ * fakes; `createMutationUpstream(ctx)` (upstream-adapter.ts) implements it with the BFF's upstream
+ * client, the read model of src/upstream/ and the loaders. Methods reject with `BffError` (codes
+ * of src/errors); a mutation whose outcome is unknown rejects with a `BffError` whose
+ * `outcomeUnknown` is true.
  */
 import type { AppendManyAssetsData, AssetData, AssetWhere, InputType } from '../__generated__/kili-upstream.js';
+import type { UpstreamAsset } from '../upstream/assets.js';
+import type { Selection } from '../upstream/selection.js';
 
-export type { AppendManyAssetsData, AssetData, AssetWhere, InputType };
-
-/** The asset fields the pipeline reads back (upstream shapes: JSON fields are strings). */
-export interface ReadAsset {
-  id: string;
-  projectId?: string;
-  externalId?: string;
-  status?: string;
-  priority?: number;
-  jsonMetadata?: string;
-  consensusMark?: number | null;
-  honeypotMark?: number | null;
-  content?: string;
-  jsonContent?: string;
-  isUsedForConsensus?: boolean;
-  isHoneypot?: boolean;
-  toBeLabeledBy?: Array<{ email: string }>;
-  resolution?: { width: number; height: number } | null;
-  pageResolutions?: Array<{ pageNumber: number; width: number; height: number; rotation?: number | null }> | null;
-  labels?: Array<{ id: string }>;
-}
-
-/** Dotted leaf paths of `ReadAsset`, e.g. `toBeLabeledBy.email`; `id` is always selected. */
-export type ReadField =
-  | 'projectId'
-  | 'externalId'
-  | 'status'
-  | 'priority'
-  | 'jsonMetadata'
-  | 'consensusMark'
-  | 'honeypotMark'
-  | 'content'
-  | 'jsonContent'
-  | 'isUsedForConsensus'
-  | 'isHoneypot'
-  | 'toBeLabeledBy.email'
-  | 'resolution.width'
-  | 'resolution.height'
-  | 'pageResolutions.pageNumber'
-  | 'pageResolutions.width'
-  | 'pageResolutions.height'
-  | 'pageResolutions.rotation'
-  | 'labels.id';
+export type { AppendManyAssetsData, AssetData, AssetWhere, InputType, Selection, UpstreamAsset };
 
 export interface MutationUpstream {
   /** `updatePropertiesInAssets`, one batch (≤100, positions matched). Idempotent. Resolves the ids. */
@@ -71,8 +32,8 @@ export interface MutationUpstream {
   upload(signedUrl: string, body: string, contentType: string): Promise<void>;
   /** `countAssets(where)`. */
   countAssets(where: AssetWhere): Promise<number>;
-  /** One page of `assets(where, first, skip)` selecting `id` plus `fields`. */
-  readAssets(where: AssetWhere, fields: readonly ReadField[], first: number, skip: number): Promise<ReadAsset[]>;
+  /** One page of `assets(where, first, skip)` selecting `id` plus `selection`; JSON fields parsed. */
+  readAssets(where: AssetWhere, selection: Selection, first: number, skip: number): Promise<UpstreamAsset[]>;
   /** For each external id, every asset id carrying it in the project ([] when none). Batched. */
   resolveExternalIds(projectId: string, externalIds: readonly string[]): Promise<string[][]>;
   /** The project's `inputType`, or null when the project is not visible to the caller. */

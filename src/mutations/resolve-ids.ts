@@ -7,12 +7,12 @@
  * assets → `ASSET_NOT_FOUND` (listing them); an external id carried by several assets →
  * `BAD_USER_INPUT` naming it (the SDK silently picks one, reference §6.3).
  */
-import type { MutationUpstream } from './ports.js';
-import type { AssetRef } from './inputs.js';
+import type { MutationUpstream } from './upstream-port.js';
+import type { AssetRef } from './types.js';
 import type { MutationSettings } from './types.js';
 import { BffError, BffErrorCode, badUserInput } from '../errors/index.js';
-import { listForMessage, unique } from './chunk.js';
-import { partitionByCount, readByIds } from './read.js';
+import { listForMessage, unique } from './lists.js';
+import { partitionByCount, readByIds } from './read-by-ids.js';
 
 /** Resolves `refs` to ids, aligned with `refs`. Rejects when any is missing or ambiguous. */
 export async function resolveRefs(
@@ -76,7 +76,7 @@ export async function assertNewExternalIdsFree(
   newExternalIds: readonly string[],
   settings: MutationSettings,
 ): Promise<void> {
-  const read = projectId === null ? await readByIds(upstream, ids, ['projectId'], null, settings) : null;
+  const read = projectId === null ? await readByIds(upstream, ids, { projectId: true }, null, settings) : null;
   const byProject = new Map<string, Array<{ id: string; externalId: string }>>();
   ids.forEach((id, i) => {
     const project = projectId ?? read?.get(id)?.projectId;

@@ -3,12 +3,12 @@
  * the asset is created, as the SDK does (reference §6.5, §2.3): `createUploadBucketSignedUrls` per
  * 30 paths, then one PUT per file (3 attempts), and the signed URL becomes the asset's content.
  */
-import type { MutationUpstream } from './ports.js';
+import type { MutationUpstream } from './upstream-port.js';
 import type { MutationSettings } from './types.js';
 import type { AppendRow } from './append-prepare.js';
 import type { Clock } from './verify.js';
-import { chunk } from './chunk.js';
-import { mapLimited } from './read.js';
+import { chunk, mapLimited } from './lists.js';
+
 import { uploadPath } from './append-prepare.js';
 
 /** PUTs in flight at once per batch (the SDK uploads with a thread pool). */

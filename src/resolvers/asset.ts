@@ -1,0 +1,21 @@
+/**
+ * Internal. Resolvers of `Asset`, `Project` and the federation entity references (DESIGN §3, §6).
+ * `Asset.__resolveReference` goes through the per-request by-id loader, so a gateway's `_entities`
+ * request costs one upstream call per 100 representations.
+ */
+import type { AssetResolvers, ProjectResolvers } from './__generated__/resolvers.js';
+import type { BffContext } from '../context.js';
+import { assetSelection } from './projection.js';
+
+export const Asset: AssetResolvers<BffContext> = {
+  __resolveReference(reference, ctx, info) {
+    ctx.requireCredential();
+    return ctx.loaders.loadAsset(reference.id, assetSelection(info));
+  },
+  project: (asset) => ({ id: asset.projectId as string }),
+  labels: (asset) => asset.labels ?? [],
+};
+
+export const Project: ProjectResolvers<BffContext> = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+};
