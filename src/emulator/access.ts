@@ -44,12 +44,16 @@ export function targets(ctx: EmuContext, where: AssetWhere): Target[] {
   return matchIds(ctx, where);
 }
 
-/** Resolves user ids or emails to user ids (NOT_FOUND for unknown ones). */
+/**
+ * Resolves user ids or emails to user ids. Only users of the caller's organization can be named:
+ * any other (unknown, or in another organization) is NOT_FOUND, so that the answer does not tell
+ * whether a user exists elsewhere.
+ */
 export function userIds(ctx: EmuContext, refs: readonly (string | null)[]): string[] {
   const wanted = refs.filter((r): r is string => r != null);
   const rows = ctx.store.all<{ id: string; email: string }>(
-    'SELECT id, email FROM users WHERE id IN (SELECT value FROM json_each(?)) OR email IN (SELECT value FROM json_each(?))',
-    JSON.stringify(wanted), JSON.stringify(wanted),
+    'SELECT id, email FROM users WHERE organization_id = ? AND (id IN (SELECT value FROM json_each(?)) OR email IN (SELECT value FROM json_each(?)))',
+    ctx.user.organization_id, JSON.stringify(wanted), JSON.stringify(wanted),
   );
   return wanted.map((ref) => {
     const u = rows.find((r) => r.id === ref || r.email === ref);

@@ -5,7 +5,7 @@
  * is rolled back (and, for consistencyDelay, replayed for real `ms` later with the same ids).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError, execute, parse, validate, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, execute, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import type { EmuContext } from './context.js';
 import type { EmulatorState } from './state.js';
 import { readBody, sendJson } from './state.js';
@@ -24,6 +24,12 @@ interface ParsedDoc {
 const docs = new Map<string, ParsedDoc | GraphQLError>();
 const ROLLBACK = Symbol('rollback');
 
+/** Apollo Server's codes, as Kili's API answers them. */
+const withCode = (error: GraphQLError, code: string): GraphQLFormattedError => {
+  const json = error.toJSON();
+  return { ...json, extensions: { ...json.extensions, code } };
+};
+
 function parseCached(state: EmulatorState, query: string): ParsedDoc | GraphQLError {
   let entry = docs.get(query);
   if (!entry) {
@@ -31,7 +37,8 @@ function parseCached(state: EmulatorState, query: string): ParsedDoc | GraphQLEr
       const doc = parse(query);
       entry = { doc, errors: validate(state.schema, doc), ops: new Map() };
     } catch (e) {
-      entry = e instanceof GraphQLError ? e : new GraphQLError(String(e));
+      // graphql-js parses recursively: a deeply nested document overflows the stack (a RangeError).
+      entry = e instanceof GraphQLError ? e : new GraphQLError('Syntax Error: the document could not be parsed.');
     }
     if (docs.size > 2000) docs.clear();
     docs.set(query, entry);
@@ -100,8 +107,8 @@ export async function handleGraphql(state: EmulatorState, req: IncomingMessage, 
   if (!user) {
     return sendJson(res, 401, unauthenticatedBody(key ? 'Invalid API key' : 'Missing API key: send `Authorization: X-API-Key: <key>`'));
   }
-  if (parsed instanceof GraphQLError) return sendJson(res, 400, { errors: [parsed.toJSON()] });
-  if (parsed!.errors.length) return sendJson(res, 200, { errors: parsed!.errors.map((e) => e.toJSON()) });
+  if (parsed instanceof GraphQLError) return sendJson(res, 400, { errors: [withCode(parsed, 'GRAPHQL_PARSE_FAILED')] });
+  if (parsed!.errors.length) return sendJson(res, 200, { errors: parsed!.errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) });
 
   const isMutation = op?.operation === 'mutation';
   const delay = faults.find((f) => f.kind === 'consistencyDelay');
@@ -131,7 +138,21 @@ export async function handleGraphql(state: EmulatorState, req: IncomingMessage, 
 
   const post = faults.find((f) => (f.kind === 'status' || f.kind === 'hang') && f.afterWrite);
   if (post && failWith(state, res, post)) return;
-  sendJson(res, 200, { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}) });
+  sendJson(res, 200, { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) });
+}
+
+/**
+ * Every error answered has a code. Errors raised on purpose keep theirs; graphql-js's own request
+ * errors (variable values) are BAD_USER_INPUT; anything else is a fault of the emulator: masked as
+ * INTERNAL_SERVER_ERROR with a fixed message, as Apollo Server masks it (no raw text or stack).
+ */
+function formatError(error: GraphQLError): GraphQLFormattedError {
+  if (typeof error.extensions.code === 'string') return error.toJSON();
+  const original = error.originalError;
+  if (original && !(original instanceof GraphQLError)) {
+    return { message: 'Internal server error', locations: error.locations, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+  return withCode(error, 'BAD_USER_INPUT');
 }
 
 function rolledBack(state: EmulatorState, fn: () => ExecutionResult): ExecutionResult {

@@ -15,8 +15,9 @@ export const VERSION_PATH = '/api/label/v2/version';
 
 export function createHandler(state: EmulatorState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    route(state, req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `Emulator error: ${e instanceof Error ? e.message : String(e)}` }] });
+    // A failure of the emulator itself: a coded, fixed answer, never the error's own text.
+    route(state, req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
   };

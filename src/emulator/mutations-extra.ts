@@ -8,7 +8,7 @@ import type { EmuContext } from './context.js';
 import { lazyAssets } from './assets.js';
 import { requireProject, targets, userIds } from './access.js';
 import { badInput, notFound } from './errors.js';
-import { insertAsset, projectSteps, requireJson } from './writes.js';
+import { insertAsset, parallelLength, projectSteps, requireJson } from './writes.js';
 import { nowIso } from './util.js';
 
 type Args<T> = T & Record<string, unknown>;
@@ -18,7 +18,7 @@ function appendManyFramesToDatasetAsynchronously(_: unknown, a: Args<{ data: App
   return ctx.store.tx(() => {
     const project = requireProject(ctx, a.where.id);
     const d = a.data;
-    const n = Math.max(d.contentArray?.length ?? 0, d.multiLayerContentArray?.length ?? 0, d.jsonContentArray?.length ?? 0, d.externalIDArray?.length ?? 0);
+    const n = parallelLength(d, ['contentArray', 'multiLayerContentArray', 'jsonContentArray', 'externalIDArray', 'idArray', 'jsonMetadataArray']);
     const steps = projectSteps(ctx.store, project.id as string);
     const now = nowIso();
     for (let i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 /**
  * Emulator internals: resolvers of the mutation root. Each mutation runs in one transaction:
- * any error (unknown or invisible asset, bad JSON, array length mismatch) applies nothing.
+ * any error (unknown or invisible asset, bad JSON, array length mismatch, assignee outside the
+ * caller's organization) applies nothing.
  * Targets are looked up with one query per call (not per item), writes go through cached
  * prepared statements (set-based where they can), and the assets returned are lazy: an answer
  * selecting only `id` reads nothing back.
@@ -12,7 +13,7 @@ import { projectById } from './context.js';
 import { lazyAssets, matchIds } from './assets.js';
 import { requireAssets, requireProject, userIds, type Target } from './access.js';
 import { badInput, notFound } from './errors.js';
-import { insertAsset, projectSteps, requireJson } from './writes.js';
+import { insertAsset, parallelLength, projectSteps, requireJson } from './writes.js';
 import { explicitIds, idOnly } from './where.js';
 import { nowIso } from './util.js';
 
@@ -24,7 +25,7 @@ function appendManyAssets(_: unknown, a: Args<{ data: AppendManyAssetsData; wher
     const project = requireProject(ctx, a.where.id);
     const projectId = project.id as string;
     const d = a.data;
-    const n = Math.max(d.contentArray?.length ?? 0, d.jsonContentArray?.length ?? 0, d.externalIDArray?.length ?? 0, d.idArray?.length ?? 0);
+    const n = parallelLength(d, ['contentArray', 'jsonContentArray', 'externalIDArray', 'idArray', 'isHoneypotArray', 'jsonMetadataArray']);
     const steps = projectSteps(ctx.store, projectId);
     const now = nowIso();
     const ids = Array.from({ length: n }, (_, i) => d.idArray?.[i] || ctx.newId());

@@ -8,9 +8,17 @@
 import { isRecord } from './util.js';
 
 type Op = '>=' | '<=' | '>' | '<' | '==';
+/** `and`/`or` hold all their operands, so the tree is only as deep as the query's parentheses. */
 export type SearchNode =
   | { kind: 'cond'; job: string; category: string; op: Op; value: number }
-  | { kind: 'and' | 'or'; left: SearchNode; right: SearchNode };
+  | { kind: 'and' | 'or'; items: SearchNode[] };
+
+/**
+ * Parenthesis nesting accepted; deeper queries are invalid. Parsing and evaluation recurse once
+ * per level, so this keeps both far from the stack's end (the SDK's own pyparsing check recurses
+ * too and fails long before the thousands of levels that would overflow here).
+ */
+export const MAX_SEARCH_DEPTH = 100;
 
 const TOKEN = /\s*(?:(>=|<=|==|>|<)|([()])|(\.)|([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![A-Za-z_*])|([A-Za-z][A-Za-z0-9_\-*]*))/y;
 
@@ -48,10 +56,13 @@ export function parseSearch(query: string): SearchNode | null {
     i++;
     return tok;
   };
+  let depth = 0;
   const atom = (): SearchNode => {
     if (peek()?.t === 'paren' && peek()?.v === '(') {
       i++;
+      if (++depth > MAX_SEARCH_DEPTH) throw new SyntaxError('nested too deeply');
       const inner = orExpr();
+      depth--;
       const close = expect('paren');
       if (close.v !== ')') throw new SyntaxError('expected )');
       return inner;
@@ -66,20 +77,20 @@ export function parseSearch(query: string): SearchNode | null {
     return { kind: 'cond', job, category, op, value };
   };
   const andExpr = (): SearchNode => {
-    let left = atom();
+    const items = [atom()];
     while (isWord('AND')) {
       i++;
-      left = { kind: 'and', left, right: atom() };
+      items.push(atom());
     }
-    return left;
+    return items.length === 1 ? items[0]! : { kind: 'and', items };
   };
   const orExpr = (): SearchNode => {
-    let left = andExpr();
+    const items = [andExpr()];
     while (isWord('OR')) {
       i++;
-      left = { kind: 'or', left, right: andExpr() };
+      items.push(andExpr());
     }
-    return left;
+    return items.length === 1 ? items[0]! : { kind: 'or', items };
   };
   try {
     const node = orExpr();
@@ -108,9 +119,9 @@ export function categoryCount(response: unknown, job: string, category: string):
 export function evaluateSearch(node: SearchNode, response: unknown): boolean {
   switch (node.kind) {
     case 'and':
-      return evaluateSearch(node.left, response) && evaluateSearch(node.right, response);
+      return node.items.every((item) => evaluateSearch(item, response));
     case 'or':
-      return evaluateSearch(node.left, response) || evaluateSearch(node.right, response);
+      return node.items.some((item) => evaluateSearch(item, response));
     case 'cond': {
       const n = categoryCount(response, node.job, node.category);
       switch (node.op) {

@@ -49,13 +49,6 @@ export function parseJsonOr<T>(text: string | null | undefined, fallback: T): T 
 }
 
 /** SQLite has no boolean: map JS values to bindable ones. */
-export function sqlValue(v: unknown): string | number | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  return JSON.stringify(v);
-}
-
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

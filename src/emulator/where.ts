@@ -6,7 +6,7 @@
 import type { AssetWhere, LabelWhere } from '../__generated__/kili-upstream.js';
 import { badInput } from './errors.js';
 import { parseSearch } from './search.js';
-import { isRecord, sqlValue } from './util.js';
+import { isRecord } from './util.js';
 
 export interface SqlCondition {
   sql: string;
@@ -63,22 +63,31 @@ class Builder {
   }
 }
 
+/** `metadata[key]` of the asset, `key` coming from the filter row `f`. */
+const META = `json_extract(a.json_metadata, '$."' || f.key || '"')`;
+/**
+ * One condition over every key of the filter, whatever their number: the filter object is bound
+ * as one JSON parameter and walked with `json_each`, so the SQL text (and its prepared statement)
+ * is the same for 1 or 10,000 keys and never nears SQLite's expression-depth limit. A key's
+ * condition that is NULL (missing metadata) does not hold.
+ */
+const METADATA_MATCHES = `NOT EXISTS (SELECT 1 FROM json_each(?) f WHERE NOT coalesce(CASE
+  WHEN f.type = 'null' THEN ${META} IS NULL
+  WHEN f.type = 'array' AND json_array_length(f.value) = 2 AND json_type(f.value, '$[0]') IN ('integer', 'real')
+    AND json_type(f.value, '$[1]') IN ('integer', 'real')
+    THEN kili_num(${META}) BETWEEN json_extract(f.value, '$[0]') AND json_extract(f.value, '$[1]')
+  WHEN f.type = 'array' THEN ${META} IN (SELECT value FROM json_each(f.value))
+  WHEN f.type = 'object' THEN ${META} = json(f.value)
+  ELSE ${META} = f.atom
+END, 0))`;
+
 function metadataFilter(b: Builder, metadata: unknown): void {
   if (!isRecord(metadata)) throw badInput('metadata must be a JSON object keyed by metadata key', 'metadata');
-  for (const [key, value] of Object.entries(metadata)) {
+  for (const key of Object.keys(metadata)) {
     if (key.includes('"')) throw badInput(`Unsupported metadata key: ${key}`, 'metadata');
-    const path = `$."${key}"`;
-    const extract = 'json_extract(a.json_metadata, ?)';
-    if (value === null) b.add(`${extract} IS NULL`, path);
-    else if (Array.isArray(value)) {
-      if (value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number') {
-        b.add(`kili_num(${extract}) BETWEEN ? AND ?`, path, value[0], value[1]);
-      } else {
-        b.add(`${extract} ${IN_LIST}`, path, JSON.stringify(value));
-      }
-    } else if (isRecord(value)) b.add(`${extract} = json(?)`, path, JSON.stringify(value));
-    else b.add(`${extract} = ?`, path, sqlValue(value));
   }
+  // Scalars compare with their JSON type (`2` ≠ `"2"`, true = 1 as in SQLite's json_extract).
+  if (Object.keys(metadata).length > 0) b.add(METADATA_MATCHES, JSON.stringify(metadata));
 }
 
 function labelFilter(label: LabelWhere): SqlCondition | null {

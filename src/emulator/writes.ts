@@ -31,6 +31,23 @@ const INSERT_ASSET = `INSERT INTO assets (id, project_id, external_id, content, 
   is_used_for_consensus, priority, step_id, step_status)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/**
+ * The number of assets of a parallel-array payload (`appendManyAssets`, async frames): the length
+ * of the first array given among `names`; every other array given must have as many entries
+ * (BAD_USER_INPUT naming it otherwise).
+ */
+export function parallelLength(data: object, names: readonly string[]): number {
+  const given = names.flatMap((name) => {
+    const value = (data as Record<string, unknown>)[name];
+    return Array.isArray(value) ? [[name, value.length] as const] : [];
+  });
+  const [reference, n] = given[0] ?? ['', 0];
+  for (const [name, length] of given) {
+    if (length !== n) throw badInput(`${name} has ${length} entries but ${reference} has ${n}: every array must have one entry per asset`, name);
+  }
+  return n;
+}
+
 export function insertAsset(store: Store, a: NewAsset): void {
   store.run(INSERT_ASSET, a.id, a.projectId, a.externalId, a.content ?? '', a.jsonContent ?? '', a.jsonMetadata ?? '{}',
     a.createdAt, a.updatedAt ?? a.createdAt, a.status ?? 'TODO', a.skipped ? 1 : 0, a.isHoneypot ? 1 : 0,

@@ -55,6 +55,9 @@ export interface BffErrorDetailsByCode {
     position?: number;
     /** The largest value allowed (e.g. for `first`). */
     max?: number;
+    /** The input bound exceeded (`INPUT_LIMITS`, src/limits/), and the measured value. */
+    limit?: number;
+    actual?: number;
     duplicateExternalIds?: string[];
     duplicateIds?: string[];
     ambiguousExternalIds?: string[];

@@ -10,6 +10,7 @@ import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
 import { createContext, type BffContext } from '../context.js';
 import { BffErrorCode } from '../errors/index.js';
+import { checkRequestShape } from '../limits/inputs.js';
 import { watchClient } from '../plugins/client-disconnect/index.js';
 import { registry } from '../metrics.js';
 import { parseCredential } from '../upstream/credential.js';
@@ -77,6 +78,12 @@ export function createApp(deps: AppDeps): express.Express {
     '/graphql',
     graphqlRequestLog(deps.logger, deps.warmUpToken),
     express.json({ limit: config.BODY_LIMIT }),
+    // graphql-js parses documents recursively: refuse over-nested ones before Apollo parses them.
+    (req, res, next) => {
+      const error = checkRequestShape(req.method === 'GET' ? req.query : req.body);
+      if (!error) return next();
+      res.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+    },
     expressMiddleware(deps.apollo, {
       context: async ({ req, res }) =>
         createContext({

@@ -11,6 +11,7 @@ import type { BffContext } from '../context.js';
 import type { Logger } from '../log.js';
 import { useClientDisconnect } from './client-disconnect/index.js';
 import { useDateTimeInput } from './date-time-input/index.js';
+import { useInputLimits } from './input-limits/index.js';
 import { useLimits } from './limits/index.js';
 import { useNoStore } from './no-store/index.js';
 import { useObservability } from './observability/index.js';
@@ -39,6 +40,8 @@ export function bffPipeline({ config, logger, schemaVersion, extra = [] }: Pipel
     useLimits(config),
     // Rejected DateTime values → BAD_USER_INPUT naming the field.
     useDateTimeInput(),
+    // JSON values nested past JSON_DEPTH → BAD_USER_INPUT naming the field (other bounds: src/limits/).
+    useInputLimits(),
     // A query's upstream calls stop when its client leaves; a mutation's run to completion.
     useClientDisconnect(),
     // The request's warnings → extensions.warnings.

@@ -5,11 +5,13 @@
  */
 import type { AssetResolvers, ProjectResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
+import { checkId } from '../limits/inputs.js';
 import { assetSelection } from './projection.js';
 
 export const Asset: AssetResolvers<BffContext> = {
   __resolveReference(reference, ctx, info) {
     ctx.requireCredential();
+    checkId(reference.id, 'representations.id');
     return ctx.loaders.loadAsset(reference.id, assetSelection(info));
   },
   project: (asset) => ({ id: asset.projectId as string }),

@@ -6,6 +6,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AssetMutationResultResolvers, MutationResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
+import { checkMutationInputs } from '../limits/inputs.js';
 import type { UpstreamAsset } from '../upstream/assets.js';
 import type { AssetMutationResultParent, MutationKind, MutationOutcome } from '../mutations/types.js';
 import type { PipelineDeps } from '../mutations/pipeline.js';
@@ -28,13 +29,15 @@ function lockFor(cache: BffContext['cache']): IdempotencyLock | undefined {
 }
 
 /**
- * Runs one mutation: UNAUTHENTICATED before anything else without a credential; with an
- * `Idempotency-Key`, a repeat (same credential, key, field and arguments) replays the result,
- * whichever replica it reaches. `async: true` → queued as a bulk operation after planning; a
- * synchronous run that outlives SYNC_BUDGET_MS continues as one.
+ * Runs one mutation: UNAUTHENTICATED before anything else without a credential, then the input
+ * bounds (src/limits/); with an `Idempotency-Key`, a repeat (same credential, key, field and
+ * arguments) replays the result, whichever replica it reaches. `async: true` → queued as a bulk
+ * operation after planning; a synchronous run that outlives SYNC_BUDGET_MS continues as one.
  */
 async function execute(kind: MutationKind, args: object & { async?: boolean | null }, ctx: BffContext, info: GraphQLResolveInfo): Promise<AssetMutationResultParent> {
   const credential = ctx.requireCredential();
+  // Input bounds first: nothing below (idempotency hash, stages, upstream) sees an over-sized input.
+  checkMutationInputs(args as Parameters<typeof checkMutationInputs>[0]);
   const settings = ctx.config.mutations;
   const { async: asJob, ...mutationArgs } = args;
   const bulk = ctx.bulk;

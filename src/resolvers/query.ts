@@ -7,6 +7,7 @@ import type { QueryResolvers } from './__generated__/resolvers.js';
 import type { BffContext } from '../context.js';
 import { badUserInput } from '../errors/index.js';
 import { translateWhere, type TranslatedWhere } from '../filters/index.js';
+import { checkId, checkWhere } from '../limits/inputs.js';
 import { countAssets, listAssets, type UpstreamScope } from '../upstream/assets.js';
 import { assetSelection } from './projection.js';
 
@@ -16,6 +17,8 @@ function scope(ctx: BffContext): UpstreamScope {
 
 function filters(ctx: BffContext, projectId: string, where: AssetWhere | null | undefined): TranslatedWhere {
   if (!projectId.trim()) throw badUserInput('projectId', '`projectId` must not be empty.');
+  checkId(projectId, 'projectId');
+  checkWhere(where);
   const translated = translateWhere(projectId, where);
   ctx.warnings.push(...translated.warnings);
   return translated;
@@ -24,6 +27,7 @@ function filters(ctx: BffContext, projectId: string, where: AssetWhere | null | 
 export const Query: QueryResolvers<BffContext> = {
   asset(_, { id }, ctx, info) {
     ctx.requireCredential();
+    checkId(id, 'id');
     return ctx.loaders.loadAsset(id, assetSelection(info));
   },
 

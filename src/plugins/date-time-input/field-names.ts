@@ -39,16 +39,22 @@ export function isDateInputFailure(error: unknown): boolean {
 }
 
 /**
- * The fields of the DateTime values of variable `definition` that fail to parse, in the order in
- * which graphql-js reports them (`w.createdAtGte`, `ws[1].createdAtLte`, or `d` for a DateTime variable).
+ * The fields of the DateTime values (or, with `isFailure`, of other rejected values) of variable
+ * `definition` that fail to parse, in the order in which graphql-js reports them (`w.createdAtGte`,
+ * `ws[1].createdAtLte`, or `d` for a DateTime variable).
  */
-export function rejectedVariableFields(schema: GraphQLSchema, definition: VariableDefinitionNode, value: unknown): string[] {
+export function rejectedVariableFields(
+  schema: GraphQLSchema,
+  definition: VariableDefinitionNode,
+  value: unknown,
+  isFailure: (error: unknown) => boolean = isDateInputFailure,
+): string[] {
   const name = definition.variable.name.value;
   const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
   if (!type || value === undefined) return [];
   const fields: string[] = [];
   coerceInputValue(value, type, (path, _invalid, error) => {
-    if (isDateInputFailure(error)) fields.push(name + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join(''));
+    if (isFailure(error)) fields.push(name + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join(''));
   });
   return fields;
 }
