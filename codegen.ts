@@ -63,6 +63,7 @@ const config: CodegenConfig = {
           Asset: '../../upstream/assets.js#UpstreamAsset',
           Label: '../../upstream/assets.js#UpstreamLabel',
           AssetMutationResult: '../../mutations/outcome.js#AssetMutationResultParent',
+          BulkOperation: '../../bulk/types.js#BulkRecord',
         },
       },
     },

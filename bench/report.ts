@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cpuShare, TARGETS } from './targets.js';
+import { BULK_OPERATION_WALL_RATIO, cpuShare, TARGETS } from './targets.js';
 import { meets, round, type BenchResults, type Row, type ScenarioResult, type Summary, type Target } from './types.js';
 
 /** The K of the summary line's `entityBatching` entry. */
@@ -21,6 +21,7 @@ export function buildSummary(scenarios: readonly ScenarioResult[]): Summary {
     proxyAddedP50Ms: null,
     peakRssMb: null,
     sdkQuery: null,
+    bulkOperation: { assets: null, wallS: null, floorS: null, callsPerAsset: null },
   };
   for (const scenario of scenarios) Object.assign(summary, scenario.summary ?? {});
   return summary;
@@ -49,6 +50,12 @@ export function summaryLine(summary: Summary): string {
             bffCpuMsPerReq: r(summary.sdkQuery.bffCpuMsPerReq),
             upstreamCpuMsPerReq: r(summary.sdkQuery.upstreamCpuMsPerReq),
           },
+    bulkOperation: {
+      assets: summary.bulkOperation.assets,
+      wallS: r(summary.bulkOperation.wallS),
+      floorS: r(summary.bulkOperation.floorS),
+      callsPerAsset: summary.bulkOperation.callsPerAsset === null ? null : Math.round(summary.bulkOperation.callsPerAsset * 10_000) / 10_000,
+    },
   });
 }
 
@@ -145,6 +152,16 @@ export interface ChartBar {
   unit: string;
 }
 
+/**
+ * Scenario 7's wall time as a multiple of its rate-limit floor (null when either is unknown, or
+ * for a latest.json written before scenario 7 existed).
+ */
+function bulkRatio(summary: Summary): number | null {
+  const op = summary.bulkOperation as Summary['bulkOperation'] | undefined;
+  if (!op || op.wallS === null || op.floorS === null || op.floorS === 0) return null;
+  return op.wallS / op.floorS;
+}
+
 /** The headline figures of the summary line, each with its target (bench/targets.ts). */
 export function chartBars(summary: Summary): ChartBar[] {
   const calls = summary.entityBatching.upstreamCalls;
@@ -157,6 +174,7 @@ export function chartBars(summary: Summary): ChartBar[] {
     { label: 'SDK query throughput, share of direct', value: summary.sdkQuery?.ratio ?? null, target: TARGETS.sdkQueryRatio, unit: '' },
     { label: 'SDK query BFF CPU, share of upstream', value: cpuShare(summary), target: TARGETS.sdkQueryCpuShare, unit: '' },
     { label: 'Peak RSS of the BFF', value: summary.peakRssMb, target: TARGETS.peakRssMb, unit: 'MB' },
+    { label: 'Bulk operation: wall ÷ rate-limit floor', value: bulkRatio(summary), target: BULK_OPERATION_WALL_RATIO, unit: '' },
   ];
 }
 

@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...] [--check]`
  *
  * Starts the Kili emulator (dev controls on, demo seed) and the BFF as two separate processes on
- * loopback, injects upstream latency, runs the six scenarios of the benchmark, prints each
+ * loopback, injects upstream latency, runs the seven scenarios of the benchmark, prints each
  * scenario's baseline, figure and ratio, writes bench/results/latest.{json,md,svg}, and ends
  * stdout with exactly one JSON summary line. Progress goes to stderr. With `--check`, every
  * figure is also judged against its target and noise margin (bench/targets.ts), and the process
@@ -21,6 +21,7 @@ import { freePort, readMemory, sampleRss, spawnService, waitForHttp, type Servic
 import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
 import { checkPassed, checkRun, FIGURES_BY_SCENARIO, renderCheck, type CheckedFigure } from './targets.js';
 import { runBulkMutation } from './scenarios/bulk-mutation.js';
+import { runBulkOperation } from './scenarios/bulk-operation.js';
 import { runEntityBatching } from './scenarios/entity-batching.js';
 import { runLargeRead } from './scenarios/large-read.js';
 import { runMemory } from './scenarios/memory.js';
@@ -48,7 +49,7 @@ interface Options {
   check: boolean;
 }
 
-const SCENARIOS = [1, 2, 3, 4, 5, 6] as const;
+const SCENARIOS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -68,7 +69,7 @@ function parseOptions(argv: string[]): Options {
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5,6] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...] [--check]\n' +
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5,6,7] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...] [--check]\n' +
         '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n' +
         '  --profile DIR writes V8 CPU profiles (.cpuprofile, one per thread) into DIR/bff and DIR/emulator.\n' +
         '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n' +
@@ -197,14 +198,17 @@ async function main(): Promise<void> {
       [3, { id: 'bulkMutation', title: '3. Bulk mutation' }, runBulkMutation],
       [4, { id: 'proxyOverhead', title: '4. Proxy overhead' }, runProxyOverhead],
       [6, { id: 'sdkQuery', title: '6. SDK default query' }, runSdkQuery],
-      // Last: its figures are the peaks of the scenarios before it, plus a labeled large read.
-      [5, { id: 'memory', title: '5. Memory' }, (c) => runMemory(c, idleMb, [...scenarios])],
+      // Runs a BFF of its own (RATE_LIMIT_PER_MINUTE=6000) against the same emulator.
+      [7, { id: 'bulkOperation', title: '7. Bulk operation' }, runBulkOperation],
+      // Last: its figures are the peaks of the scenarios before it (those run on this BFF), plus a labeled large read.
+      [5, { id: 'memory', title: '5. Memory' }, (c) => runMemory(c, idleMb, scenarios.filter((s) => s.peakRssMb !== undefined))],
     ];
     for (const [n, base, run] of plan) {
       if (!options.only.has(n)) continue;
       log(`scenario ${base.title}`);
       const t0 = Date.now();
-      const rss = n === 5 ? null : sampleRss(bff.pid);
+      // Scenario 5 samples its own window; scenario 7 does not use this BFF.
+      const rss = n === 5 || n === 7 ? null : sampleRss(bff.pid);
       const result = await guarded(ctx, base, () => run(ctx));
       if (rss) result.peakRssMb = rss.stop().peakMb;
       await control.clearRequests().catch(() => undefined);

@@ -1,6 +1,6 @@
 /** Bench-internal: the shapes every scenario returns and the report renders. */
 
-export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory' | 'sdkQuery';
+export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory' | 'sdkQuery' | 'bulkOperation';
 
 /** A target a figure should reach (bench/targets.ts). */
 export interface Target {
@@ -63,6 +63,8 @@ export interface Summary {
   proxyAddedP50Ms: number | null;
   peakRssMb: number | null;
   sdkQuery: SdkQuerySummary | null;
+  /** Scenario 7: assets, wall time and rate-limit floor in seconds, upstream calls per asset. */
+  bulkOperation: { assets: number | null; wallS: number | null; floorS: number | null; callsPerAsset: number | null };
 }
 
 export interface RunInfo {

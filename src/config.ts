@@ -81,7 +81,10 @@ export interface Config {
   LOG_LEVEL: LogLevel;
   /** Key of the HMAC that hashes credentials for cache keys, rate limits and logs. @default random per process */
   HASH_SECRET: string;
-  /** Largest request body. @default '1mb' */
+  /**
+   * Largest request body. @default '10mb' (a 100,000-item updatePropertiesInAssets with ids and
+   * one scalar is about 5.3 MB of JSON)
+   */
   BODY_LIMIT: string;
   /** Query depth limit. @default 12 */
   MAX_DEPTH: number;
@@ -95,6 +98,29 @@ export interface Config {
   SHUTDOWN_GRACE_MS: number;
   /** Requests of one operation after which it runs compiled (graphql-jit): 1 = at once, 0 = never (graphql-js). @default 2 */
   JIT_COMPILE_AFTER: number;
+  /**
+   * A synchronous mutation still running after this many ms returns and continues as a bulk
+   * operation (below the 30 s default timeout of Apollo Router). @default 25000
+   */
+  SYNC_BUDGET_MS: number;
+  /** Bulk operations of one credential running at once; the others wait QUEUED. @default 2 */
+  BULK_MAX_RUNNING_PER_CREDENTIAL: number;
+  /** Hours a finished bulk operation stays readable. @default 168 (7 days) */
+  BULK_RETENTION_HOURS: number;
+  /** Bulk operations run at once by this process (all credentials). @default 8 */
+  BULK_WORKER_CONCURRENCY: number;
+  /**
+   * Lock of a running operation in Redis, ms: a replica that dies has its operations taken over
+   * by another after about this long. @default 30000
+   */
+  BULK_LOCK_MS: number;
+  /** Prefix of the bulk-operation keys and queue in Redis. @default 'bff:bulk' */
+  BULK_REDIS_PREFIX: string;
+  /**
+   * Key material of the AES-256-GCM encryption of the credentials that queued operations keep.
+   * Required with a Redis CACHE_URL (replicas must share it); random per process otherwise.
+   */
+  JOB_SECRET: string;
   /** The mutation pipeline's tuning, derived once from the keys above (not an environment key). */
   mutations: Readonly<MutationSettings>;
 }
@@ -186,9 +212,17 @@ function logLevel(env: Env): LogLevel {
 }
 
 function bodyLimit(env: Env): string {
-  const value = raw(env, 'BODY_LIMIT') ?? '1mb';
+  const value = raw(env, 'BODY_LIMIT') ?? '10mb';
   if (!/^\d+(b|kb|mb)$/i.test(value)) {
     throw new TypeError(`Config BODY_LIMIT must look like 512kb or 1mb, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function redisPrefix(env: Env): string {
+  const value = raw(env, 'BULK_REDIS_PREFIX') ?? 'bff:bulk';
+  if (!/^[\w:.-]{1,64}$/.test(value)) {
+    throw new TypeError(`Config BULK_REDIS_PREFIX must be 1 to 64 letters, digits, '_', ':', '.' or '-', got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -291,6 +325,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     MAX_TOKENS: int(env, 'MAX_TOKENS', 100_000, 1),
     SHUTDOWN_GRACE_MS: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     JIT_COMPILE_AFTER: int(env, 'JIT_COMPILE_AFTER', 2, 0, 1000),
+    SYNC_BUDGET_MS: int(env, 'SYNC_BUDGET_MS', 25_000, 1),
+    BULK_MAX_RUNNING_PER_CREDENTIAL: int(env, 'BULK_MAX_RUNNING_PER_CREDENTIAL', 2, 1, 100),
+    BULK_RETENTION_HOURS: int(env, 'BULK_RETENTION_HOURS', 168, 1, 24 * 365),
+    BULK_WORKER_CONCURRENCY: int(env, 'BULK_WORKER_CONCURRENCY', 8, 1, 256),
+    BULK_LOCK_MS: int(env, 'BULK_LOCK_MS', 30_000, 500, 600_000),
+    BULK_REDIS_PREFIX: redisPrefix(env),
+    JOB_SECRET: raw(env, 'JOB_SECRET') ?? randomSecret(),
   };
   if (config.UPSTREAM_DEADLINE_MS < config.UPSTREAM_TIMEOUT_MS) {
     throw new TypeError(
@@ -301,6 +342,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   // split idempotency keys, rate limits and cached responses between replicas and across restarts.
   if (raw(env, 'HASH_SECRET') === undefined && config.CACHE_URL && /^rediss?:/.test(config.CACHE_URL)) {
     throw new TypeError('Config HASH_SECRET must be set when CACHE_URL is a Redis URL (replicas and restarts must share it)');
+  }
+  // Queued operations keep their caller's credential encrypted under JOB_SECRET, and any replica
+  // may run them: a random secret per process could not open what another replica sealed.
+  if (raw(env, 'JOB_SECRET') === undefined && config.CACHE_URL && /^rediss?:/.test(config.CACHE_URL)) {
+    throw new TypeError('Config JOB_SECRET must be set when CACHE_URL is a Redis URL (it encrypts the credentials of queued bulk operations; replicas must share it)');
+  }
+  if (config.JOB_SECRET.length < 16) {
+    throw new TypeError('Config JOB_SECRET must be at least 16 characters');
   }
   if (config.VERIFY_BACKOFF_MAX_MS < config.VERIFY_BACKOFF_MIN_MS) {
     throw new TypeError(

@@ -8,6 +8,7 @@ import { BffError, BffErrorCode } from './errors/index.js';
 import type { BffWarning } from './errors/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Credential, UpstreamClient } from './upstream/client.js';
+import type { BulkService } from './bulk/service.js';
 
 export interface BffContext {
   requestId: string;
@@ -24,6 +25,8 @@ export interface BffContext {
   /** The Idempotency-Key request header. */
   idempotencyKey: string | null;
   cache: BffCache;
+  /** Bulk operations (src/bulk); null in contexts built without a server (unit tests). */
+  bulk: BulkService | null;
   /** Upstream HTTP attempts made for this request (metrics, tests). */
   upstreamCalls: { count: number };
   /** The start-up warm-up request (not logged, not measured). */
@@ -59,6 +62,7 @@ export interface ContextInput {
   config: Readonly<Config>;
   cache: BffCache;
   idempotencyKey: string | null;
+  bulk?: BulkService | null;
   /** Its signal aborts this request's upstream calls when the HTTP client disconnects. */
   client?: ClientLink;
   warmUp?: boolean;
@@ -102,6 +106,7 @@ export function createContext(input: ContextInput): BffContext {
     config: input.config,
     idempotencyKey: input.idempotencyKey,
     cache: input.cache,
+    bulk: input.bulk ?? null,
     upstreamCalls,
     warmUp: input.warmUp,
     client: input.client,

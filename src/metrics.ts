@@ -44,3 +44,17 @@ export const mutationBatches = new Counter({
   labelNames: ['root_field'] as const,
   registers: [registry],
 });
+
+export const bulkOperations = new Counter({
+  name: 'bff_bulk_operations_total',
+  help: 'Bulk operations entering a status, by mutation kind and status (QUEUED, RUNNING, then one final status)',
+  labelNames: ['kind', 'status'] as const,
+  registers: [registry],
+});
+
+export const bulkAssetsProcessed = new Counter({
+  name: 'bff_bulk_assets_processed_total',
+  help: 'Assets processed by finished bulk operations (sent and answered), by mutation kind',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});

@@ -28,6 +28,8 @@ import type { UpstreamClient } from './upstream/client.js';
 import { createUpstreamContract } from './upstream/contract.js';
 import { hashCredential } from './upstream/credential.js';
 import { createRateLimiter } from './upstream/rate-limit.js';
+import { createBulkEngine } from './bulk/index.js';
+import { startSubscriptions } from './bulk/ws.js';
 
 export interface BffServerDeps {
   /** Replaces the HTTP upstream client (tests). Default: an undici pool to `config.KILI_API_URL`. */
@@ -76,6 +78,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     warmUpstream = () => pooled.warmUp();
   }
 
+  const bulk = await createBulkEngine(config, cache, upstream, logger);
   const httpServer = createServer();
   const pipeline = bffPipeline({
     config,
@@ -129,6 +132,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     apollo,
     upstream,
     cache,
+    bulk,
     graphiql: deps.graphiql,
     isUpstreamReachable: async () => {
       if (!upstreamUrl) return true;
@@ -143,6 +147,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     },
   });
   httpServer.on('request', app);
+  const closeSubscriptions = startSubscriptions({ httpServer, schema, validationRules: pipeline.validationRules, config, upstream, cache, bulk, logger });
   httpServer.keepAliveTimeout = 65_000;
   try {
     await listen(httpServer, config.PORT, config.HOST);
@@ -179,12 +184,17 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       // connections with a request in flight get SHUTDOWN_GRACE_MS, and each is closed as soon as
       // its response is written (the drain plugin ends such sockets after their last response).
       const grace = setTimeout(() => httpServer.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+      // WebSocket clients are told the server is going away; running operations stop taking new
+      // batches (with Redis, another replica resumes them from their checkpoint).
+      const subscriptionsClosed = closeSubscriptions().catch(() => {});
       const stopping = apollo.stop(); // stops accepting connections, drains the HTTP server
       httpServer.closeIdleConnections();
       try {
         await stopping;
       } finally {
         clearTimeout(grace);
+        await subscriptionsClosed;
+        await bulk.close().catch(() => {});
         await closeUpstream();
         if (metrics) await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
         if (!deps.cache) await cache.close();

@@ -28,7 +28,7 @@ interface MutationResult {
 }
 
 /** Reads every asset's priority directly (pages of 500, 8 at a time); resolves id → priority. */
-async function readPriorities(ctx: BenchContext, projectId: string, total: number): Promise<Map<string, unknown>> {
+export async function readPriorities(ctx: BenchContext, projectId: string, total: number): Promise<Map<string, unknown>> {
   const execute = ctx.emulator.executor();
   const query = 'query ($where: AssetWhere!, $first: PageSize!, $skip: Int!) {\n  data: assets(where: $where, skip: $skip, first: $first) {\n    id\n    priority\n  }\n}';
   const skips: number[] = [];

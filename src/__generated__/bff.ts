@@ -93,6 +93,12 @@ export type AssetMutationResult = {
   assets: Array<Asset>;
   /** Number of upstream batches sent (100 assets per batch). */
   batches: Scalars['Int']['output'];
+  /**
+   * Set when the work continues as a bulk operation: with `async: true`, or when a synchronous
+   * mutation ran longer than the server's synchronous budget (warning `CONTINUES_AS_BULK_OPERATION`;
+   * `assetIds` then lists what was applied so far and `verified` is false).
+   */
+  operation?: Maybe<BulkOperation>;
   /** The project of the affected assets when they all belong to one (null when they span several: see `projectIds`). */
   projectId?: Maybe<Scalars['ID']['output']>;
   /** Every project of the affected assets (one entry per project, in input order). */
@@ -285,6 +291,112 @@ export type AssetWhere = {
   updatedAtLte?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/**
+ * A mutation running as a job: its progress, and its report when done. It belongs to the credential
+ * that started it; any other credential sees no such operation. Kept for a retention period
+ * (7 days by default) after it finished.
+ */
+export type BulkOperation = {
+  __typename?: 'BulkOperation';
+  /** Ids of the assets changed, in input order (paged). */
+  appliedAssetIds: Array<Scalars['ID']['output']>;
+  /** Assets changed so far. */
+  appliedCount: Scalars['Int']['output'];
+  /** When it was accepted. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Why it failed (`FAILED`, `PARTIAL_FAILURE`), else null. */
+  error?: Maybe<BulkOperationError>;
+  /** Ids of the assets not changed because their batch failed (paged). */
+  failedAssetIds: Array<Scalars['ID']['output']>;
+  /** Assets not changed because their batch failed. */
+  failedCount: Scalars['Int']['output'];
+  /** When it reached a final status. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Operation id. */
+  id: Scalars['ID']['output'];
+  /** The mutation it runs, e.g. `updatePropertiesInAssets`. */
+  kind: Scalars['String']['output'];
+  /** Assets whose batch was sent and answered (applied, failed or unknown). */
+  processed: Scalars['Int']['output'];
+  /** The project of its assets, when known. */
+  projectId?: Maybe<Scalars['ID']['output']>;
+  /** The mutation's result once it reached a final status, else null. */
+  result?: Maybe<AssetMutationResult>;
+  /** When its first batch started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where it stands. */
+  status: BulkOperationStatus;
+  /** Assets to process. */
+  total: Scalars['Int']['output'];
+  /** Ids of the assets whose outcome is unknown (their batch may have been applied; retrying is safe) (paged). */
+  unknownOutcomeAssetIds: Array<Scalars['ID']['output']>;
+  /** Assets whose batch failed in a way that may have applied it; listed in `unknownOutcomeAssetIds`. */
+  unknownOutcomeCount: Scalars['Int']['output'];
+  /** Whether every applied asset was read back in its expected state (false until the end). */
+  verified: Scalars['Boolean']['output'];
+  /** Non-fatal notices (input warnings, skipped assets…). */
+  warnings: Array<Warning>;
+};
+
+
+/**
+ * A mutation running as a job: its progress, and its report when done. It belongs to the credential
+ * that started it; any other credential sees no such operation. Kept for a retention period
+ * (7 days by default) after it finished.
+ */
+export type BulkOperationAppliedAssetIdsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  skip?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A mutation running as a job: its progress, and its report when done. It belongs to the credential
+ * that started it; any other credential sees no such operation. Kept for a retention period
+ * (7 days by default) after it finished.
+ */
+export type BulkOperationFailedAssetIdsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  skip?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A mutation running as a job: its progress, and its report when done. It belongs to the credential
+ * that started it; any other credential sees no such operation. Kept for a retention period
+ * (7 days by default) after it finished.
+ */
+export type BulkOperationUnknownOutcomeAssetIdsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  skip?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Why a bulk operation failed. */
+export type BulkOperationError = {
+  __typename?: 'BulkOperationError';
+  /** Stable machine-readable code, as in `extensions.code` of a synchronous mutation, e.g. `PARTIAL_FAILURE`. */
+  code: Scalars['String']['output'];
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
+/** Where a bulk operation stands. */
+export type BulkOperationStatus =
+  /** Cancelled; the lists say what was applied before. */
+  | 'CANCELED'
+  /** A cancel was requested; batches in flight are finishing. */
+  | 'CANCELING'
+  /** Every batch was applied. */
+  | 'COMPLETED'
+  /** Nothing was applied. */
+  | 'FAILED'
+  /** Some batches were applied, then one failed; the rest was not sent. */
+  | 'PARTIAL_FAILURE'
+  /** Accepted, waiting for a worker (or for one of your running operations to finish). */
+  | 'QUEUED'
+  /** Batches are being sent. */
+  | 'RUNNING';
+
 /** A new external id for one asset: give exactly one of `id` / `externalId`. */
 export type ExternalIdChangeInput = {
   /** The asset's current external id (needs `projectId`). */
@@ -357,6 +469,12 @@ export type Mutation = {
    */
   appendManyToDataset?: Maybe<AssetMutationResult>;
   /**
+   * Stops one of your bulk operations: batches not yet sent are not sent, batches in flight finish.
+   * The operation moves to `CANCELING`, then `CANCELED`; its lists say what was applied. Cancelling an
+   * operation that already finished returns it unchanged. An unknown id is `BULK_OPERATION_NOT_FOUND`.
+   */
+  cancelBulkOperation: BulkOperation;
+  /**
    * Gives assets new external ids. A new external id already carried by another asset of the project
    * is `BAD_USER_INPUT` (`conflictingExternalIds`) and nothing is changed; swapping external ids
    * between assets in one call is rejected the same way.
@@ -373,6 +491,7 @@ export type Mutation = {
 
 export type MutationAddToReviewArgs = {
   assetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   externalIds?: InputMaybe<Array<Scalars['String']['input']>>;
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -380,19 +499,27 @@ export type MutationAddToReviewArgs = {
 
 export type MutationAppendManyToDatasetArgs = {
   assets: Array<AssetInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   projectId: Scalars['ID']['input'];
   waitUntilAvailability?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
+export type MutationCancelBulkOperationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationChangeAssetExternalIdsArgs = {
   assets: Array<ExternalIdChangeInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
 export type MutationDeleteManyFromDatasetArgs = {
   assetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   externalIds?: InputMaybe<Array<Scalars['String']['input']>>;
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -400,6 +527,7 @@ export type MutationDeleteManyFromDatasetArgs = {
 
 export type MutationSendBackToQueueArgs = {
   assetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   externalIds?: InputMaybe<Array<Scalars['String']['input']>>;
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -407,6 +535,7 @@ export type MutationSendBackToQueueArgs = {
 
 export type MutationUpdatePropertiesInAssetsArgs = {
   assets: Array<AssetPropertiesInput>;
+  async?: InputMaybe<Scalars['Boolean']['input']>;
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -454,6 +583,10 @@ export type Query = {
    * Returns exactly `min(first, matching - skip)` distinct assets. Only the fields you select are fetched.
    */
   assets: Array<Asset>;
+  /** One of your bulk operations, or null when it does not exist (or was started with another credential). */
+  bulkOperation?: Maybe<BulkOperation>;
+  /** Your bulk operations, newest first. */
+  bulkOperations: Array<BulkOperation>;
   /** Number of assets of a project matching `where` (every asset of the project when `where` is omitted). */
   countAssets: Scalars['Int']['output'];
 };
@@ -469,6 +602,19 @@ export type QueryAssetsArgs = {
   projectId: Scalars['ID']['input'];
   skip?: InputMaybe<Scalars['Int']['input']>;
   where?: InputMaybe<AssetWhere>;
+};
+
+
+export type QueryBulkOperationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryBulkOperationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+  skip?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<BulkOperationStatus>>;
 };
 
 
@@ -492,6 +638,22 @@ export type ResolutionInput = {
   height: Scalars['Float']['input'];
   /** Width in pixels. */
   width: Scalars['Float']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Pushes the operation on every change (progress, status) until it reaches a final status
+   * (`COMPLETED`, `PARTIAL_FAILURE`, `FAILED`, `CANCELED`), then completes. Over WebSocket
+   * (`graphql-ws` protocol) on `/graphql`, with the API key in `connectionParams` as in headers,
+   * e.g. `{"Authorization": "X-API-Key: <key>"}`. An unknown id is `BULK_OPERATION_NOT_FOUND`.
+   */
+  bulkOperation: BulkOperation;
+};
+
+
+export type SubscriptionBulkOperationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** A Kili user. */

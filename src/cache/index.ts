@@ -80,6 +80,9 @@ export interface MemoryLimits {
 
 const DEFAULT_LIMITS: MemoryLimits = { responseMaxBytes: 64 * 1024 * 1024, apqMaxBytes: 16 * 1024 * 1024 };
 
+/** In-memory idempotency results kept at most, in bytes of their serialised form (least recently used dropped first). */
+export const MEMORY_IDEM_BYTES = 64 * 1024 * 1024;
+
 /** Creates the caches. `url`: null or `memory:` → in memory; `redis://…` → Redis (connects now, rejects if unreachable). */
 export async function createCache(url: string | null, limits: MemoryLimits = DEFAULT_LIMITS): Promise<BffCache> {
   if (!url || !url.startsWith('redis')) {
@@ -89,7 +92,7 @@ export async function createCache(url: string | null, limits: MemoryLimits = DEF
       kind: 'memory',
       apq: wrap(new Keyv({ namespace: 'apq', store: new LruMap({ maxBytes: limits.apqMaxBytes }) })),
       response: wrap(new Keyv({ namespace: 'response', store: responseStore })),
-      idem: wrap(new Keyv({ namespace: 'idem' })),
+      idem: wrap(new Keyv({ namespace: 'idem', store: new LruMap({ maxBytes: MEMORY_IDEM_BYTES }) })),
       responseGen: wrap(new Keyv({ namespace: 'response-gen', store: generationStore })),
       redisClient: null,
       close: async () => {},

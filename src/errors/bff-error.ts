@@ -24,6 +24,10 @@ export const BffErrorCode = {
    * calls aborted then. Never reaches a client (it has left); the request's log line shows it.
    */
   CLIENT_CLOSED_REQUEST: 'CLIENT_CLOSED_REQUEST',
+  /** A bulk operation id that does not exist for the caller's credential (another's answers the same). */
+  BULK_OPERATION_NOT_FOUND: 'BULK_OPERATION_NOT_FOUND',
+  /** A request with the same Idempotency-Key is still running (on any replica): retry after `retryAfterMs`. */
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type BffErrorCode = (typeof BffErrorCode)[keyof typeof BffErrorCode];
@@ -83,6 +87,8 @@ export interface BffErrorDetailsByCode {
     causeCode: BffErrorCode;
   };
   CLIENT_CLOSED_REQUEST: NoDetails;
+  BULK_OPERATION_NOT_FOUND: NoDetails;
+  IDEMPOTENCY_KEY_IN_USE: { retryAfterMs: number };
   INTERNAL_SERVER_ERROR: NoDetails;
 }
 

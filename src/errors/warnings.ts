@@ -21,6 +21,11 @@ export const BffWarningCode = {
   EXISTING_EXTERNAL_IDS_SKIPPED: 'EXISTING_EXTERNAL_IDS_SKIPPED',
   /** Append with `waitUntilAvailability: false`: the assets' availability was not checked. */
   NOT_VERIFIED: 'NOT_VERIFIED',
+  /**
+   * A synchronous mutation ran past SYNC_BUDGET_MS: it answered with what was applied so far and
+   * goes on as the bulk operation in its `operation` field.
+   */
+  CONTINUES_AS_BULK_OPERATION: 'CONTINUES_AS_BULK_OPERATION',
 } as const;
 export type BffWarningCode = (typeof BffWarningCode)[keyof typeof BffWarningCode];
 

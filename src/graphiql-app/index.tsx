@@ -3,8 +3,10 @@
  *
  * Reads its configuration from the page's `<script type="application/json" id="graphiql-config">`
  * block written by `src/http/graphiql.ts` (endpoint, pre-filled request headers, default query),
- * then renders GraphiQL 5 against the BFF with `@graphiql/toolkit`'s fetcher. Styles and fonts
- * are bundled; the Monaco workers are set up by `./workers.js`, imported first.
+ * then renders GraphiQL 5 against the BFF with `@graphiql/toolkit`'s fetcher: queries and mutations
+ * over HTTP, subscriptions (`bulkOperation`) over WebSocket (`graphql-ws`) on the same path, the
+ * headers of the editor's Headers tab sent as `connectionParams`. Styles and fonts are bundled;
+ * the Monaco workers are set up by `./workers.js`, imported first.
  *
  * GraphiQL introspects with `inputValueDeprecation: true`: the deprecated filter aliases
  * (`AssetWhere.consensusMarkGt`…) are then part of its schema, so the editor accepts them (with a
@@ -36,7 +38,10 @@ function readConfig(): PageConfig {
 }
 
 const config = readConfig();
-const fetcher = createGraphiQLFetcher({ url: new URL(config.endpoint, window.location.href).href });
+const endpoint = new URL(config.endpoint, window.location.href);
+const subscriptionUrl = new URL(endpoint.href);
+subscriptionUrl.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
+const fetcher = createGraphiQLFetcher({ url: endpoint.href, subscriptionUrl: subscriptionUrl.href });
 const headers = Object.keys(config.headers).length > 0 ? JSON.stringify(config.headers, null, 2) : '';
 const container = document.getElementById('graphiql');
 if (!container) throw new Error('GraphiQL: the page has no #graphiql element');

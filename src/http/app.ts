@@ -16,6 +16,7 @@ import { watchClient } from '../plugins/client-disconnect/index.js';
 import { parseCredential } from '../upstream/credential.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamContract } from '../upstream/contract.js';
+import type { BulkService } from '../bulk/service.js';
 import type { Logger } from '../log.js';
 import { corsMiddleware } from './cors.js';
 import { graphiqlRouter } from './graphiql.js';
@@ -30,6 +31,7 @@ export interface AppDeps {
   /** Wraps `upstream` per request: rejected keys and addresses that send them (src/plugins/auth-failures). */
   authFailures: AuthFailureGuard;
   cache: BffCache;
+  bulk: BulkService;
   /** Resolves true when the upstream answers HTTP at all. */
   isUpstreamReachable: () => Promise<boolean>;
   /** The upstream contract check, reported by /readyz (which retries a check that could not run). */
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
           upstream: deps.authFailures.guard(deps.upstream, req.ip ?? req.socket.remoteAddress ?? 'unknown'),
           config,
           cache: deps.cache,
+          bulk: deps.bulk,
           idempotencyKey: req.get('idempotency-key') ?? null,
           client: watchClient(res),
           warmUp: deps.warmUpToken !== undefined && req.get('x-bff-warm-up') === deps.warmUpToken,

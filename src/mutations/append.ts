@@ -10,81 +10,18 @@
  */
 import type { MutationUpstream } from './upstream-port.js';
 import type { AppendArgs, MutationOutcome, MutationSettings } from './types.js';
-import type { AppendDraft, AppendRow } from './append-prepare.js';
+import type { AppendRow } from './append-prepare.js';
 import type { PipelineDeps } from './pipeline.js';
-import { BffWarningCode, badUserInput, type BffWarning } from '../errors/index.js';
-import { chunk, listForMessage, mapLimited } from './lists.js';
-import { type Batch, toBatches } from './batch.js';
-import { BatchFailure, dispatchBatches, isOutcomeUnknown } from './dispatch.js';
-import { emptyOutcome, reportFailure } from './report.js';
-import { appendData, classify, needsInputType, validateAppend } from './append-prepare.js';
-import { existsProbe } from './probes.js';
-import { newAssetId } from './client-ids.js';
-import { dispatchVerified } from './pipeline.js';
-import { uploadRows } from './append-upload.js';
-import { streamingVerifier, systemClock } from './verify.js';
+import { BffError, BffErrorCode } from '../errors/index.js';
+import { BatchFailure, isOutcomeUnknown } from './dispatch.js';
+import { appendData } from './append-prepare.js';
+import { executePlan } from './execute.js';
+import { planAppend } from './plan.js';
+import { settled } from './pipeline.js';
 
+/** Plans then executes an append in one go (a synchronous mutation); rejects as the report says. */
 export async function runAppend(args: AppendArgs, deps: PipelineDeps): Promise<MutationOutcome> {
-  const { upstream, settings } = deps;
-  const clock = deps.clock ?? systemClock;
-  const { projectId } = args;
-  const validated = validateAppend(args, deps.idSeed ?? null);
-  if (validated.kind === 'empty') return emptyOutcome(projectId, validated.warnings);
-  const warnings = [...validated.warnings];
-  let inputType = null;
-  if (needsInputType(validated.value)) {
-    inputType = await upstream.projectInputType(projectId);
-    if (inputType === null) throw badUserInput('projectId', `Project ${projectId} does not exist or you do not have access to it.`);
-  }
-  const rows = validated.value.map((draft) => classify(draft, newAssetId(), inputType));
-  const existing = await existingExternalIds(upstream, projectId, validated.value, settings);
-  if (existing.size > 0) {
-    warnings.push({
-      code: BffWarningCode.EXISTING_EXTERNAL_IDS_SKIPPED,
-      field: 'assets.externalId',
-      message: `${existing.size} input asset(s) were skipped because their external id already exists in the project: ${listForMessage([...existing])}.`,
-    });
-  }
-  const toCreate = rows.filter((r) => !existing.has(r.externalId));
-  if (toCreate.length === 0) return emptyOutcome(projectId, warnings);
-  const rowById = new Map(toCreate.map((r) => [r.id, r]));
-  const batches = toBatches(
-    toCreate.map((r) => r.id),
-    settings.batchSize,
-    (ids) => ids.map((id) => rowById.get(id) as AppendRow),
-  );
-  const send = async (batch: Batch<AppendRow[]>) => {
-    await uploadRows(upstream, projectId, batch.payload, settings, clock);
-    await sendAppendBatch(upstream, projectId, batch.payload, settings);
-    return { projectId };
-  };
-  const ids = toCreate.map((r) => r.id);
-  const verified = args.waitUntilAvailability !== false;
-  let sent: number;
-  if (verified) {
-    const verifier = streamingVerifier(existsProbe({ upstream, settings, projectId }), settings, settings.countChunkSize, clock);
-    sent = (await dispatchVerified(batches, settings, send, verifier, { retry: 'append' })).report.sent;
-  } else {
-    const report = await dispatchBatches(batches, settings.concurrency, send);
-    if (report.failedBatch !== null) throw reportFailure(report, 'append');
-    sent = report.sent;
-    warnings.push(unverifiedWarning());
-  }
-  return { projectId, projectIds: [projectId], assetIds: ids, batches: sent, verified, warnings };
-}
-
-/** The external ids that may exist (given, or derived from an Idempotency-Key) and do. */
-async function existingExternalIds(
-  upstream: MutationUpstream,
-  projectId: string,
-  drafts: readonly AppendDraft[],
-  settings: MutationSettings,
-): Promise<Set<string>> {
-  const given = drafts.filter((d) => d.mayExist).map((d) => d.externalId);
-  const found = await mapLimited(chunk(given, settings.filterExistingChunkSize), settings.concurrency, (part) =>
-    upstream.filterExistingAssets(projectId, part),
-  );
-  return new Set(found.flat());
+  return settled(await executePlan(await planAppend(args, deps), deps));
 }
 
 /**
@@ -96,11 +33,15 @@ export async function sendAppendBatch(
   projectId: string,
   rows: readonly AppendRow[],
   settings: MutationSettings,
+  options: { outcomeUnknown?: boolean } = {},
 ): Promise<void> {
   let pending = [...rows];
   const stored: string[] = [];
   for (let attempt = 0; ; attempt += 1) {
     try {
+      // `outcomeUnknown`: an earlier run sent this batch and never heard back (a resumed bulk
+      // operation): check which rows are stored before the first send, as after a failure.
+      if (attempt === 0 && options.outcomeUnknown) throw OUTCOME_UNKNOWN;
       await upstream.appendManyAssets(projectId, appendData(pending));
       return;
     } catch (error) {
@@ -109,10 +50,10 @@ export async function sendAppendBatch(
       let found: Set<string>;
       try {
         found = new Set(await upstream.filterExistingAssets(projectId, pending.map((r) => r.externalId)));
-      } catch {
+      } catch (checkError) {
         // The check could not run: what this attempt sent may be stored, so its ids are unknown
         // (never "not applied"); after a plain failure of a resend, the earlier attempt's are too.
-        throw new BatchFailure(error, stored, pending.map((r) => r.id));
+        throw new BatchFailure(error === OUTCOME_UNKNOWN ? checkError : error, stored, pending.map((r) => r.id));
       }
       stored.push(...pending.filter((r) => found.has(r.externalId)).map((r) => r.id));
       pending = pending.filter((r) => !found.has(r.externalId));
@@ -122,10 +63,5 @@ export async function sendAppendBatch(
   }
 }
 
-function unverifiedWarning(): BffWarning {
-  return {
-    code: BffWarningCode.NOT_VERIFIED,
-    field: 'waitUntilAvailability',
-    message: 'waitUntilAvailability is false: the upstream accepted the assets, but their availability was not checked.',
-  };
-}
+/** Stands for "an earlier run's attempt whose outcome is unknown" (never leaves this module). */
+const OUTCOME_UNKNOWN = new BffError(BffErrorCode.UPSTREAM_TIMEOUT, 'An earlier run sent this batch and did not hear back.', {}, { outcomeUnknown: true });

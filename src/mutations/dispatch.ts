@@ -45,6 +45,10 @@ export interface DispatchReport {
   outcomes: BatchOutcome[];
   applied: string[];
   failed: string[];
+  /** Batches not sent because `control.shouldStop` said so (cancel), with no failure: their ids. */
+  notSent: string[];
+  /** True when `control.shouldStop` stopped the dispatch. */
+  halted: boolean;
   /** Index of the first failed batch, or null when every batch was applied. */
   failedBatch: number | null;
   /** The error of `failedBatch`. */
@@ -56,34 +60,60 @@ export interface DispatchReport {
   unknown: string[];
 }
 
+/**
+ * Hooks of a dispatch that runs as a bulk operation (all optional; a plain mutation passes none).
+ */
+export interface DispatchControl {
+  /** Batches applied by an earlier run of the same operation (checkpoint): not sent again, counted as applied. */
+  done?: ReadonlySet<number>;
+  /** Asked before each batch is sent; true stops it and every later batch (cancel). */
+  shouldStop?: () => boolean | Promise<boolean>;
+  /** Hears each batch once it is applied or failed (checkpoint, progress); awaited before the next outcome counts. */
+  onSettled?: (index: number, outcome: BatchOutcome) => void | Promise<void>;
+}
+
 export async function dispatchBatches<P>(
   batches: readonly Batch<P>[],
   concurrency: number,
   send: (batch: Batch<P>) => Promise<BatchAck>,
   onApplied?: (batch: Batch<P>, ack: BatchAck) => void,
+  control: DispatchControl = {},
 ): Promise<DispatchReport> {
   const limit = pLimit(Math.max(1, concurrency));
   let stopped = false;
+  let halted = false;
   let sent = 0;
+  const settle = async (index: number, outcome: BatchOutcome): Promise<BatchOutcome> => {
+    await control.onSettled?.(index, outcome);
+    return outcome;
+  };
   const outcomes = await Promise.all(
     batches.map((batch) =>
       limit(async (): Promise<BatchOutcome> => {
-        if (stopped) return { kind: 'notSent' };
+        if (control.done?.has(batch.index)) {
+          onApplied?.(batch, { projectId: null });
+          return { kind: 'applied', ack: { projectId: null } };
+        }
+        if (stopped || halted) return { kind: 'notSent' };
+        if (control.shouldStop && (await control.shouldStop())) {
+          halted = true;
+          return { kind: 'notSent' };
+        }
         sent += 1;
         let ack: BatchAck;
         try {
           ack = await send(batch);
         } catch (error) {
           stopped = true;
-          if (error instanceof BatchFailure) return { kind: 'failed', error: error.error, appliedIds: error.appliedIds, unknownIds: error.unknownIds };
-          return { kind: 'failed', error, appliedIds: [], unknownIds: [] };
+          if (error instanceof BatchFailure) return settle(batch.index, { kind: 'failed', error: error.error, appliedIds: error.appliedIds, unknownIds: error.unknownIds });
+          return settle(batch.index, { kind: 'failed', error, appliedIds: [], unknownIds: [] });
         }
         onApplied?.(batch, ack);
-        return { kind: 'applied', ack };
+        return settle(batch.index, { kind: 'applied', ack });
       }),
     ),
   );
-  const report: DispatchReport = { sent, outcomes, applied: [], failed: [], failedBatch: null, error: undefined, unknown: [] };
+  const report: DispatchReport = { sent, outcomes, applied: [], failed: [], notSent: [], halted, failedBatch: null, error: undefined, unknown: [] };
   outcomes.forEach((outcome, i) => {
     const ids = batches[i]?.ids ?? [];
     switch (outcome.kind) {
@@ -103,7 +133,9 @@ export async function dispatchBatches<P>(
         break;
       }
       case 'notSent':
-        report.failed.push(...ids);
+        // Stopped by a cancel: not a failure, just not done. Stopped by a failure: failed.
+        if (halted && report.failedBatch === null && !outcomes.some((o) => o.kind === 'failed')) report.notSent.push(...ids);
+        else report.failed.push(...ids);
         break;
       default:
         outcome satisfies never;

@@ -38,4 +38,8 @@ export interface MutationOutcome {
 }
 
 /** The parent value of `AssetMutationResult`: the stored outcome plus the mutation it came from. */
-export type AssetMutationResultParent = MutationOutcome & { kind: MutationKind };
+export type AssetMutationResultParent = MutationOutcome & {
+  kind: MutationKind;
+  /** The bulk operation this mutation continues as (`async: true`, or handed off past SYNC_BUDGET_MS). */
+  operationId?: string;
+};

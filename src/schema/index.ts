@@ -18,6 +18,7 @@ import { DateTimeScalar } from '../plugins/date-time-input/index.js';
 import { Asset, Project } from '../resolvers/asset.js';
 import { AssetMutationResult, Mutation } from '../resolvers/mutation.js';
 import { Query } from '../resolvers/query.js';
+import { bulkResolvers } from '../bulk/resolvers.js';
 import { JSONScalar } from './scalars.js';
 import { withSpec2021DirectiveLocations } from './spec2021.js';
 
@@ -72,7 +73,11 @@ export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promi
       Mutation: wrapped,
       AssetMutationResult,
     };
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers }]));
+    // Bulk operations (src/bulk): not wrapped (cancelling changes no asset); their parents are the
+    // stored records typed in src/bulk.
+    const withBulk = { ...resolvers } as Record<string, object>;
+    for (const [type, fields] of Object.entries(bulkResolvers)) withBulk[type] = { ...(withBulk[type] ?? {}), ...fields };
+    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: withBulk as typeof resolvers }]));
   });
   built = { wrappers: [...wrappers], schema };
   return schema;

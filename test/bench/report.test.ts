@@ -48,8 +48,14 @@ describe('summary line', () => {
     expect(line).not.toContain('\n');
     expect(line).toBe(
       '{"entityBatching":{"k":1000,"upstreamCalls":10,"ideal":10},"largeReadSpeedup":6.17,"bulkMutationSpeedup":null,' +
-        '"proxyThroughputRatio":0.71,"proxyAddedP50Ms":1.5,"peakRssMb":null,"sdkQuery":null}',
+        '"proxyThroughputRatio":0.71,"proxyAddedP50Ms":1.5,"peakRssMb":null,"sdkQuery":null,' +
+        '"bulkOperation":{"assets":null,"wallS":null,"floorS":null,"callsPerAsset":null}}',
     );
+  });
+
+  it('ends with bulkOperation (scenario 7) after sdkQuery (scenario 6), rounded', () => {
+    const line = summaryLine({ ...results.summary, bulkOperation: { assets: 50_000, wallS: 12.3456, floorS: 11.2, callsPerAsset: 0.011_234_5 } });
+    expect(line.endsWith('"sdkQuery":null,"bulkOperation":{"assets":50000,"wallS":12.35,"floorS":11.2,"callsPerAsset":0.0112}}')).toBe(true);
   });
 });
 
@@ -77,8 +83,9 @@ describe('svg', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     const bars = chartBars(results.summary);
-    expect(bars).toHaveLength(8);
-    expect(svg.match(/stroke-dasharray/g)).toHaveLength(8);
+    expect(bars).toHaveLength(9);
+    expect(svg.match(/stroke-dasharray/g)).toHaveLength(9);
+    expect(bars.at(-1)).toEqual({ label: 'Bulk operation: wall ÷ rate-limit floor', value: null, target: { op: '<=', value: 1.15 }, unit: '' });
     expect(svg).toContain('6.17×  (target ≥ 8×) ✘');
     expect(svg).toContain('n/a');
     expect(svg).toContain('1.5 ms  (target ≤ 2 ms) ✔');

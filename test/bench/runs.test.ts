@@ -22,6 +22,7 @@ describe('renderRunsTable', () => {
         proxyAddedP50Ms: 1.4,
         peakRssMb: 251.3,
         sdkQuery: { ratio: 0.8, addedP50Ms: 9, bffCpuMsPerReq: 3, upstreamCpuMsPerReq: 4 },
+        bulkOperation: { assets: 50_000, wallS: 11, floorS: 10, callsPerAsset: 0.011 },
       }),
       run('2026-11-30T18:05:00.000Z', 2.5, { largeReadSpeedup: 7.9 }),
     ]);
@@ -36,8 +37,15 @@ describe('renderRunsTable', () => {
       '| SDK query throughput, share of direct | 0.8 ✘ | — | ≥ 0.85 |',
       '| SDK query BFF CPU, share of upstream | 0.75 ✘ | — | ≤ 0.6 |',
       '| Peak RSS of the BFF | 251.3 MB ✔ | — | ≤ 300 MB |',
+      '| Bulk operation: wall ÷ rate-limit floor | 1.1 ✔ | — | ≤ 1.15 |',
       '',
     ]);
+  });
+
+  it('reads a latest.json written before the bulk operation scenario existed', () => {
+    const old = run('2026-11-30T18:01:00.000Z', 1, {});
+    delete (old.summary as Partial<Summary>).bulkOperation;
+    expect(renderRunsTable([old])).toContain('| Bulk operation: wall ÷ rate-limit floor | — | ≤ 1.15 |');
   });
 
   it('renders nothing for no runs', () => {

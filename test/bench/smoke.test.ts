@@ -35,6 +35,7 @@ describe('npm run bench (smoke)', () => {
       'proxyAddedP50Ms',
       'peakRssMb',
       'sdkQuery',
+      'bulkOperation',
     ]);
     expect(summary['entityBatching']).toEqual({ k: 1000, upstreamCalls: 10, ideal: 10 });
     expect(stdout).toContain('== 1. Entity batching');

@@ -18,12 +18,13 @@ function summary(overrides: Partial<Summary> = {}): Summary {
 }
 
 describe('summary line with the SDK default query', () => {
-  it('ends with sdkQuery {ratio, addedP50Ms, bffCpuMsPerReq, upstreamCpuMsPerReq}, rounded', () => {
+  it('carries sdkQuery {ratio, addedP50Ms, bffCpuMsPerReq, upstreamCpuMsPerReq}, rounded, before bulkOperation', () => {
     const line = summaryLine(summary({ sdkQuery: { ratio: 0.8765, addedP50Ms: 3.14159, bffCpuMsPerReq: 2.345, upstreamCpuMsPerReq: 3.97 } }));
     expect(line).toBe(
       '{"entityBatching":{"k":1000,"upstreamCalls":10,"ideal":10},"largeReadSpeedup":9.1,"bulkMutationSpeedup":6.4,' +
         '"proxyThroughputRatio":0.93,"proxyAddedP50Ms":1.2,"peakRssMb":240,' +
-        '"sdkQuery":{"ratio":0.88,"addedP50Ms":3.14,"bffCpuMsPerReq":2.35,"upstreamCpuMsPerReq":3.97}}',
+        '"sdkQuery":{"ratio":0.88,"addedP50Ms":3.14,"bffCpuMsPerReq":2.35,"upstreamCpuMsPerReq":3.97},' +
+        '"bulkOperation":{"assets":null,"wallS":null,"floorS":null,"callsPerAsset":null}}',
     );
   });
 
@@ -38,6 +39,7 @@ describe('summary line with the SDK default query', () => {
       ['SDK query throughput, share of direct', 0.88, { op: '>=', value: 0.85 }],
       ['SDK query BFF CPU, share of upstream', 0.5, { op: '<=', value: 0.6 }],
       ['Peak RSS of the BFF', 240, { op: '<=', value: 300 }],
+      ['Bulk operation: wall ÷ rate-limit floor', null, { op: '<=', value: 1.15 }],
     ]);
   });
 });

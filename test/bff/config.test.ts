@@ -8,7 +8,10 @@ describe('loadConfig', () => {
       PORT: 4000, KILI_API_URL: null, CACHE_URL: null, MAX_PAGE_SIZE: 10_000, QUERY_BATCH_SIZE: 100,
       RATE_LIMIT_PER_MINUTE: 500, MUTATION_CONCURRENCY: 12, PAGE_CONCURRENCY: 32, UPSTREAM_CONNECTIONS: 64, VERIFY_DEADLINE_MS: 30_000, INTROSPECTION: true,
       LOG_LEVEL: 'info', CORS_ORIGINS: [], VERIFY_BACKOFF_MIN_MS: 1000, VERIFY_BACKOFF_MAX_MS: 8000, RESPONSE_CACHE_TTL_MS: 0,
+      BODY_LIMIT: '10mb', SYNC_BUDGET_MS: 25_000, BULK_MAX_RUNNING_PER_CREDENTIAL: 2, BULK_RETENTION_HOURS: 168, BULK_WORKER_CONCURRENCY: 8,
+      BULK_LOCK_MS: 30_000, BULK_REDIS_PREFIX: 'bff:bulk',
     });
+    expect(config.JOB_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(config.HASH_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -17,7 +20,9 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '0', KILI_API_URL: 'https://cloud.kili-technology.com/api/label/v2/graphql', CACHE_URL: 'redis://localhost:6379',
       INTROSPECTION: 'false', CORS_ORIGINS: 'https://a.example, https://b.example', LOG_LEVEL: 'debug', HASH_SECRET: 's',
+      JOB_SECRET: 'job-secret-0123456789', SYNC_BUDGET_MS: '1000', BULK_MAX_RUNNING_PER_CREDENTIAL: '3', BULK_RETENTION_HOURS: '24',
     });
+    expect(config).toMatchObject({ JOB_SECRET: 'job-secret-0123456789', SYNC_BUDGET_MS: 1000, BULK_MAX_RUNNING_PER_CREDENTIAL: 3, BULK_RETENTION_HOURS: 24 });
     expect(config).toMatchObject({ PORT: 0, INTROSPECTION: false, CORS_ORIGINS: ['https://a.example', 'https://b.example'], LOG_LEVEL: 'debug', HASH_SECRET: 's' });
   });
 
@@ -42,16 +47,27 @@ describe('loadConfig', () => {
 
   it('requires HASH_SECRET with a Redis CACHE_URL (replicas and restarts must hash credentials alike)', () => {
     for (const CACHE_URL of ['redis://localhost:6379', 'rediss://cache.example:6380']) {
-      expect(() => loadConfig({ CACHE_URL })).toThrow(TypeError);
-      expect(() => loadConfig({ CACHE_URL, HASH_SECRET: '  ' })).toThrow(/^Config HASH_SECRET /);
-      expect(loadConfig({ CACHE_URL, HASH_SECRET: 'shared' }).HASH_SECRET).toBe('shared');
+      expect(() => loadConfig({ CACHE_URL, JOB_SECRET: 'job-secret-0123456789' })).toThrow(TypeError);
+      expect(() => loadConfig({ CACHE_URL, HASH_SECRET: '  ', JOB_SECRET: 'job-secret-0123456789' })).toThrow(/^Config HASH_SECRET /);
+      expect(loadConfig({ CACHE_URL, HASH_SECRET: 'shared', JOB_SECRET: 'job-secret-0123456789' }).HASH_SECRET).toBe('shared');
     }
     expect(loadConfig({ CACHE_URL: 'memory://' }).HASH_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(loadConfig({}).HASH_SECRET).not.toBe(loadConfig({}).HASH_SECRET);
   });
 
+  it('requires JOB_SECRET (16 characters or more) with a Redis CACHE_URL: replicas open each other\'s sealed job credentials', () => {
+    expect(() => loadConfig({ CACHE_URL: 'redis://localhost:6379', HASH_SECRET: 'shared' })).toThrow(/^Config JOB_SECRET must be set when CACHE_URL is a Redis URL/);
+    expect(() => loadConfig({ JOB_SECRET: 'short' })).toThrow(/^Config JOB_SECRET must be at least 16 characters/);
+    expect(loadConfig({ CACHE_URL: 'memory://' }).JOB_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig({}).JOB_SECRET).not.toBe(loadConfig({}).JOB_SECRET);
+  });
+
   it.each([
     ['PORT', 'abc'],
+    ['SYNC_BUDGET_MS', '0'],
+    ['BULK_MAX_RUNNING_PER_CREDENTIAL', '0'],
+    ['BULK_RETENTION_HOURS', '-1'],
+    ['BULK_REDIS_PREFIX', 'has space'],
     ['PORT', '70000'],
     ['MAX_PAGE_SIZE', '0'],
     ['KILI_API_URL', 'not a url'],

@@ -132,7 +132,8 @@ describe.skipIf(!REDIS_URL)('response cache (redis, REDIS_URL set)', () => {
   it('two BFF instances share entries and invalidations', async () => {
     const env = {
       PORT: '0', HOST: '127.0.0.1', KILI_API_URL: stack.emulator.url, LOG_LEVEL: 'silent', CACHE_URL: REDIS_URL!,
-      HASH_SECRET: `replicas-${Date.now()}-${Math.random()}`, ...ENV, ...EXECUTOR_ENV,
+      HASH_SECRET: `replicas-${Date.now()}-${Math.random()}`, JOB_SECRET: `response-cache-job-secret-${Date.now()}`,
+      BULK_REDIS_PREFIX: `test:response-cache:${Date.now()}`, ...ENV, ...EXECUTOR_ENV,
     };
     const a = await createBffServer(loadConfig(env));
     const b = await createBffServer(loadConfig(env));

@@ -243,4 +243,40 @@ describe.skipIf(!chromiumPath)('GraphiQL in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'graphiql-deprecated.png') });
     await context.close();
   });
+
+  it('runs a bulkOperation subscription over WebSocket, with the Headers tab sent as connectionParams', async () => {
+    // An operation to follow: a small async update started over HTTP with the same key.
+    const post = (query: string, variables: Record<string, unknown>) =>
+      fetch(`${target.origin}${target.endpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${target.apiKey}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json() as Promise<{ data: Record<string, unknown> }>);
+    const listed = await post('query ($p: ID!) { assets(projectId: $p, first: 3) { id } }', { p: target.projectId });
+    const ids = (listed.data.assets as { id: string }[]).map((a) => a.id);
+    const started = await post('mutation ($a: [AssetPropertiesInput!]!) { updatePropertiesInAssets(assets: $a, async: true) { operation { id } } }', {
+      a: ids.map((id) => ({ id, priority: 2 })),
+    });
+    const operationId = (started.data.updatePropertiesInAssets as { operation: { id: string } }).operation.id;
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.goto(`${target.origin}${target.endpoint}`);
+    const queryEditor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await queryEditor.waitFor({ state: 'visible' });
+    await queryEditor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(`subscription Follow { bulkOperation(id: "${operationId}") { id status total } }`);
+    await page.locator('.graphiql-tab-active', { hasText: 'Follow' }).waitFor();
+    await queryEditor.click();
+    await page.keyboard.press('ControlOrMeta+Enter');
+    const response = page.locator('.graphiql-response');
+    await expect.poll(() => response.innerText(), { timeout: 30_000 }).toContain('COMPLETED');
+    expect(await response.innerText()).toContain(operationId);
+    expect(sockets).toEqual([`${target.origin.replace('http', 'ws')}${target.endpoint}`]);
+    await context.close();
+  });
 });

@@ -4,6 +4,7 @@ import type { Asset, Project } from '../../__generated__/bff.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UpstreamAsset, UpstreamLabel } from '../../upstream/assets.js';
 import type { AssetMutationResultParent } from '../../mutations/outcome.js';
+import type { BulkRecord } from '../../bulk/types.js';
 import type { BffContext } from '../../context.js';
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -116,6 +117,9 @@ export type ResolversTypes = ResolversObject<{
   AssetPropertiesInput: Types.AssetPropertiesInput;
   AssetStatus: Types.AssetStatus;
   AssetWhere: Types.AssetWhere;
+  BulkOperation: ResolverTypeWrapper<BulkRecord>;
+  BulkOperationError: ResolverTypeWrapper<Types.BulkOperationError>;
+  BulkOperationStatus: Types.BulkOperationStatus;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   ExternalIdChangeInput: Types.ExternalIdChangeInput;
   IssueStatus: Types.IssueStatus;
@@ -130,6 +134,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Resolution: ResolverTypeWrapper<Types.Resolution>;
   ResolutionInput: Types.ResolutionInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<Types.User>;
   Warning: ResolverTypeWrapper<Types.Warning>;
 }>;
@@ -146,6 +151,8 @@ export type ResolversParentTypes = ResolversObject<{
   AssetMutationResult: AssetMutationResultParent;
   AssetPropertiesInput: Types.AssetPropertiesInput;
   AssetWhere: Types.AssetWhere;
+  BulkOperation: BulkRecord;
+  BulkOperationError: Types.BulkOperationError;
   DateTime: Types.Scalars['DateTime']['output'];
   ExternalIdChangeInput: Types.ExternalIdChangeInput;
   JSON: Types.Scalars['JSON']['output'];
@@ -157,6 +164,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Resolution: Types.Resolution;
   ResolutionInput: Types.ResolutionInput;
+  Subscription: Record<PropertyKey, never>;
   User: Types.User;
   Warning: Types.Warning;
 }>;
@@ -190,10 +198,38 @@ export type AssetMutationResultResolvers<ContextType = BffContext, ParentType ex
   assetIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  operation?: Resolver<Types.Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType>;
   projectId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   projectIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['Warning']>, ParentType, ContextType>;
+}>;
+
+export type BulkOperationResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['BulkOperation'] = ResolversParentTypes['BulkOperation']> = ResolversObject<{
+  appliedAssetIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.BulkOperationAppliedAssetIdsArgs, 'first' | 'skip'>>;
+  appliedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  error?: Resolver<Types.Maybe<ResolversTypes['BulkOperationError']>, ParentType, ContextType>;
+  failedAssetIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.BulkOperationFailedAssetIdsArgs, 'first' | 'skip'>>;
+  failedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finishedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  projectId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  result?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType>;
+  startedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BulkOperationStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknownOutcomeAssetIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Types.BulkOperationUnknownOutcomeAssetIdsArgs, 'first' | 'skip'>>;
+  unknownOutcomeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['Warning']>, ParentType, ContextType>;
+}>;
+
+export type BulkOperationErrorResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['BulkOperationError'] = ResolversParentTypes['BulkOperationError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -218,12 +254,13 @@ export type LabelResolvers<ContextType = BffContext, ParentType extends Resolver
 }>;
 
 export type MutationResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  addToReview?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, Partial<Types.MutationAddToReviewArgs>>;
-  appendManyToDataset?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationAppendManyToDatasetArgs, 'assets' | 'projectId' | 'waitUntilAvailability'>>;
-  changeAssetExternalIds?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationChangeAssetExternalIdsArgs, 'assets'>>;
-  deleteManyFromDataset?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, Partial<Types.MutationDeleteManyFromDatasetArgs>>;
-  sendBackToQueue?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, Partial<Types.MutationSendBackToQueueArgs>>;
-  updatePropertiesInAssets?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationUpdatePropertiesInAssetsArgs, 'assets'>>;
+  addToReview?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationAddToReviewArgs, 'async'>>;
+  appendManyToDataset?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationAppendManyToDatasetArgs, 'assets' | 'async' | 'projectId' | 'waitUntilAvailability'>>;
+  cancelBulkOperation?: Resolver<ResolversTypes['BulkOperation'], ParentType, ContextType, RequireFields<Types.MutationCancelBulkOperationArgs, 'id'>>;
+  changeAssetExternalIds?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationChangeAssetExternalIdsArgs, 'assets' | 'async'>>;
+  deleteManyFromDataset?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationDeleteManyFromDatasetArgs, 'async'>>;
+  sendBackToQueue?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationSendBackToQueueArgs, 'async'>>;
+  updatePropertiesInAssets?: Resolver<Types.Maybe<ResolversTypes['AssetMutationResult']>, ParentType, ContextType, RequireFields<Types.MutationUpdatePropertiesInAssetsArgs, 'assets' | 'async'>>;
 }>;
 
 export type PageResolutionResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['PageResolution'] = ResolversParentTypes['PageResolution']> = ResolversObject<{
@@ -241,12 +278,18 @@ export type ProjectResolvers<ContextType = BffContext, ParentType extends Resolv
 export type QueryResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<Types.QueryAssetArgs, 'id'>>;
   assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<Types.QueryAssetsArgs, 'first' | 'projectId' | 'skip'>>;
+  bulkOperation?: Resolver<Types.Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType, RequireFields<Types.QueryBulkOperationArgs, 'id'>>;
+  bulkOperations?: Resolver<Array<ResolversTypes['BulkOperation']>, ParentType, ContextType, RequireFields<Types.QueryBulkOperationsArgs, 'first' | 'skip'>>;
   countAssets?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<Types.QueryCountAssetsArgs, 'projectId'>>;
 }>;
 
 export type ResolutionResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['Resolution'] = ResolversParentTypes['Resolution']> = ResolversObject<{
   height?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   width?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  bulkOperation?: SubscriptionResolver<ResolversTypes['BulkOperation'], "bulkOperation", ParentType, ContextType, RequireFields<Types.SubscriptionBulkOperationArgs, 'id'>>;
 }>;
 
 export type UserResolvers<ContextType = BffContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -265,6 +308,8 @@ export type WarningResolvers<ContextType = BffContext, ParentType extends Resolv
 export type Resolvers<ContextType = BffContext> = ResolversObject<{
   Asset?: AssetResolvers<ContextType>;
   AssetMutationResult?: AssetMutationResultResolvers<ContextType>;
+  BulkOperation?: BulkOperationResolvers<ContextType>;
+  BulkOperationError?: BulkOperationErrorResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   Label?: LabelResolvers<ContextType>;
@@ -273,6 +318,7 @@ export type Resolvers<ContextType = BffContext> = ResolversObject<{
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Resolution?: ResolutionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Warning?: WarningResolvers<ContextType>;
 }>;
