@@ -79,9 +79,9 @@ const CASES: Case[] = [
     marginBytes: 4 * MiB,
   },
   {
-    name: 'a subscription operation',
-    bound: 'queries and mutations only',
-    send: () => post({ query: `subscription S${next()} { __typename }` }),
+    name: 'a subscription operation over HTTP',
+    bound: 'queries and mutations only (subscriptions go over WebSocket)',
+    send: () => post({ query: `subscription S${next()} { bulkOperation(id: "x") { id } }` }),
     status: 400,
     code: 'BAD_REQUEST',
     marginBytes: 4 * MiB,
@@ -166,7 +166,7 @@ describe('hostile HTTP and protocol inputs', () => {
     try {
       expect(await send({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } })).toBe(400);
       expect(await send({ query: '{ __typename }', extensions: { persistedQuery: { version: 3, sha256Hash: sha256('{ __typename }') } } })).toBe(400);
-      expect(await send({ query: 'subscription { __typename }' })).toBe(400);
+      expect(await send({ query: 'subscription { bulkOperation(id: "x") { id } }' })).toBe(400);
       expect(lines.map((l) => [l.level, l.msg, l.errors])).toEqual([
         [30, 'graphql request', ['BAD_REQUEST']],
         [30, 'graphql request', ['PERSISTED_QUERY_NOT_SUPPORTED']],
