@@ -193,7 +193,8 @@ function url(env: Env, key: string, protocols: string[]): string | null {
   try {
     parsed = new URL(value);
   } catch {
-    throw new TypeError(`Config ${key} must be a URL, got ${JSON.stringify(value)}`);
+    // The value is not echoed: a URL may carry a password (redis://user:secret@host).
+    throw new TypeError(`Config ${key} must be a URL (the value given does not parse as one)`);
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new TypeError(`Config ${key} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);

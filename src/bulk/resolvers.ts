@@ -40,33 +40,43 @@ const idList =
     return lists[which].slice(skip, skip + first);
   };
 
+/** Subscriptions one credential may hold open at once (the rest poll). */
+export const MAX_SUBSCRIPTIONS_PER_CREDENTIAL = 20;
+
 let openSubscriptions = 0;
+const openByOwner = new Map<string, number>();
+
+interface WatchState {
+  /** Set when the client has left (or the stream ended): the loop exits at its next step. */
+  stopped: boolean;
+  /** Ends the current wait early (a change, or the client leaving). */
+  wake: (() => void) | null;
+}
 
 /** Yields the operation now and after each change until it is final (then completes). */
-async function* watch(bulk: BulkService, id: string, owner: string): AsyncGenerator<{ bulkOperation: BulkRecord }> {
+async function* watch(bulk: BulkService, id: string, owner: string, state: WatchState): AsyncGenerator<{ bulkOperation: BulkRecord }> {
   let changed = true;
-  let wake: (() => void) | null = null;
   const unsubscribe = bulk.subscribe(id, () => {
     changed = true;
-    wake?.();
+    state.wake?.();
   });
-  openSubscriptions += 1;
   try {
     let last = '';
-    for (;;) {
+    while (!state.stopped) {
       if (!changed) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, RESYNC_MS);
-          wake = () => {
+          state.wake = () => {
             clearTimeout(timer);
             resolve();
           };
         });
-        wake = null;
+        state.wake = null;
+        if (state.stopped) return;
       }
       changed = false;
       const record = await bulk.get(id, owner);
-      if (!record) return;
+      if (!record || state.stopped) return;
       const signature = JSON.stringify([visibleStatus(record), record.processed, record.appliedCount, record.failedCount, record.unknownOutcomeCount, record.batches]);
       if (signature !== last) {
         last = signature;
@@ -75,9 +85,49 @@ async function* watch(bulk: BulkService, id: string, owner: string): AsyncGenera
       if (isFinal(record.status)) return;
     }
   } finally {
-    openSubscriptions -= 1;
     unsubscribe();
   }
+}
+
+/**
+ * The stream of one subscription, counted against the per-process and per-credential caps from
+ * the moment it is accepted until it ends or its client leaves. Leaving (`return`) stops the wait
+ * at once, so a client that went away holds nothing until the operation next changes.
+ */
+function follow(bulk: BulkService, id: string, owner: string): AsyncIterableIterator<{ bulkOperation: BulkRecord }> {
+  const state: WatchState = { stopped: false, wake: null };
+  const stream = watch(bulk, id, owner, state);
+  let held = true;
+  openSubscriptions += 1;
+  openByOwner.set(owner, (openByOwner.get(owner) ?? 0) + 1);
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    state.stopped = true;
+    state.wake?.();
+    openSubscriptions -= 1;
+    const left = (openByOwner.get(owner) ?? 1) - 1;
+    if (left > 0) openByOwner.set(owner, left);
+    else openByOwner.delete(owner);
+  };
+  return {
+    async next() {
+      const step = await stream.next();
+      if (step.done) release();
+      return step;
+    },
+    async return(value?: unknown) {
+      release();
+      return stream.return(value as never);
+    },
+    async throw(error?: unknown) {
+      release();
+      return stream.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 export const bulkResolvers = {
@@ -101,7 +151,14 @@ export const bulkResolvers = {
         if (openSubscriptions >= MAX_SUBSCRIPTIONS) {
           throw new BffError(BffErrorCode.RATE_LIMITED, `This server follows at most ${MAX_SUBSCRIPTIONS} operations at once; poll bulkOperation(id) instead.`, { retryAfterMs: 5_000 });
         }
-        return watch(bulk, args.id, owner);
+        if ((openByOwner.get(owner) ?? 0) >= MAX_SUBSCRIPTIONS_PER_CREDENTIAL) {
+          throw new BffError(
+            BffErrorCode.RATE_LIMITED,
+            `One credential follows at most ${MAX_SUBSCRIPTIONS_PER_CREDENTIAL} operations at once; poll bulkOperation(id) instead.`,
+            { retryAfterMs: 5_000 },
+          );
+        }
+        return follow(bulk, args.id, owner);
       },
     },
   },

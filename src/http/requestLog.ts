@@ -2,7 +2,7 @@
  * The log line and metric sample of a /graphql request that never reaches Apollo's request
  * pipeline (internal module): invalid JSON, a batched array body, a missing query, a CSRF-blocked
  * content type, a context that could not be built. Requests that do reach it are logged and
- * measured by the observability plugin (plugins/observability.ts), which marks them here, so every
+ * measured by the observability plugin (plugins/observability/index.ts), which marks them here, so every
  * request gets exactly one line and one sample.
  */
 import type { RequestHandler, Response } from 'express';

@@ -16,6 +16,16 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('never echoes a URL setting that does not parse: it may carry a password', () => {
+    let message = '';
+    try {
+      loadConfig({ CACHE_URL: 'redis://user:hunter2@bad host:6379' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('Config CACHE_URL must be a URL (the value given does not parse as one)');
+  });
+
   it('parses values', () => {
     const config = loadConfig({
       PORT: '0', KILI_API_URL: 'https://cloud.kili-technology.com/api/label/v2/graphql', CACHE_URL: 'redis://localhost:6379',

@@ -172,6 +172,47 @@ export function bulkEngineSuite(name: string, env: () => Record<string, string>)
       expect(values.at(-1)).toEqual({ status: 'COMPLETED', processed: 800 });
     });
 
+    it('subscriptions: one credential follows at most 20 operations at once, and a client that leaves frees its place', async () => {
+      const ids = await seedIds(300);
+      await stack.setFaults([{ kind: 'latency', ms: 1500, rootField: 'updatePropertiesInAssets' }]);
+      const id = (await startUpdate(ids, 5)).operation!.id;
+      const auth = { authorization: `X-API-Key: ${stack.key}` };
+      const firstPayload = async (sub: ReturnType<typeof subscribeOperation>) => {
+        for (let i = 0; i < 250 && sub.received.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+        return sub.received[0];
+      };
+      const open: ReturnType<typeof subscribeOperation>[] = [];
+      try {
+        for (let i = 0; i < 20; i += 1) {
+          const sub = subscribeOperation(stack.bff.url, id, auth);
+          open.push(sub);
+          expect((await firstPayload(sub))?.errors).toBeUndefined();
+        }
+        const refused = subscribeOperation(stack.bff.url, id, auth);
+        await refused.done;
+        await refused.close();
+        expect(refused.received.map((r) => r.errors?.map((e) => e.extensions?.code))).toEqual([['RATE_LIMITED']]);
+        // Another credential is not affected by this one's subscriptions.
+        const other = subscribeOperation(stack.bff.url, id, { authorization: `X-API-Key: ${OTHER_KEY}` });
+        await other.done;
+        await other.close();
+        expect(other.received.map((r) => r.errors?.map((e) => e.extensions?.code))).toEqual([['BULK_OPERATION_NOT_FOUND']]);
+        await (open.shift() as ReturnType<typeof subscribeOperation>).close();
+        let accepted: ReturnType<typeof subscribeOperation>['received'][number] | undefined;
+        for (let attempt = 0; attempt < 50 && !accepted?.data; attempt += 1) {
+          const again = subscribeOperation(stack.bff.url, id, auth);
+          accepted = await firstPayload(again);
+          if (accepted?.data) open.push(again);
+          else await again.close();
+        }
+        expect(accepted?.data?.bulkOperation.status).toMatch(/^(QUEUED|RUNNING)$/);
+      } finally {
+        await Promise.all(open.map((sub) => sub.close()));
+        await stack.gql('mutation ($id: ID!) { cancelBulkOperation(id: $id) { id } }', { id });
+        await pollOperation(stack.gql, id, isFinal);
+      }
+    });
+
     it('automatic hand-off: a synchronous mutation past SYNC_BUDGET_MS returns its operation, which completes; no batch is sent twice', async () => {
       const slow = await startStack({ env: { ...env(), SYNC_BUDGET_MS: '300', MUTATION_CONCURRENCY: '1', VERIFY_BACKOFF_MIN_MS: '20', VERIFY_BACKOFF_MAX_MS: '100' } });
       try {
