@@ -58,7 +58,6 @@ export const INPUT_LIMITS = {
   VARIABLE_DEPTH: 64 + 8,
 } as const;
 
-export type InputLimit = keyof typeof INPUT_LIMITS;
 
 /**
  * A bound exceeded inside a scalar's parsing (the `JSON` scalar). A plain Error on purpose, like

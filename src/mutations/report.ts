@@ -5,12 +5,7 @@
  */
 import type { DispatchReport } from './dispatch.js';
 import type { MutationOutcome } from './types.js';
-import { BffError, BffErrorCode, isBffError, withDetails, type BffWarning } from '../errors/index.js';
-
-/** The outcome of a mutation that had nothing to do (empty input, everything skipped). */
-export function emptyOutcome(projectId: string | null, warnings: BffWarning[]): MutationOutcome {
-  return { projectId, projectIds: [], assetIds: [], batches: 0, verified: true, warnings };
-}
+import { BffError, BffErrorCode, isBffError, withDetails } from '../errors/index.js';
 
 /** `projectId` and `projectIds` of an outcome whose affected assets are in `projects`. */
 export function projectsReport(projects: readonly string[], scope: string | null): Pick<MutationOutcome, 'projectId' | 'projectIds'> {
