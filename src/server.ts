@@ -10,6 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { request } from 'undici';
 import { apolloCache, createCache, documentCache, type BffCache } from './cache/index.js';
 import { formatError } from './errors/index.js';
+import { stringifyResponse } from './json-text.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
@@ -106,6 +107,8 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     plugins: pipeline.plugins,
     validationRules: pipeline.validationRules,
     formatError,
+    // JSON kept as upstream text (src/json-text.ts) is written as it is, not parsed and re-serialised.
+    stringifyResult: stringifyResponse,
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();

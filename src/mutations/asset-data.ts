@@ -5,7 +5,7 @@
 import type { AssetPropertiesInput } from '../__generated__/bff.js';
 import type { AssetData, Selection, UpstreamAsset } from './upstream-port.js';
 import { badUserInput } from '../errors/index.js';
-import { parseJsonField } from '../upstream/assets.js';
+import { jsonField, jsonValue } from '../json-text.js';
 import { encodeJsonContent, encodeMetadata, jsonEqual } from './json-fields.js';
 
 /** Builds the `AssetData` of one update item; absent or null inputs contribute no key. */
@@ -73,15 +73,15 @@ export function readBackSelection(data: AssetData): Selection {
 
 const near = (a: unknown, b: number): boolean => typeof a === 'number' && Math.abs(a - b) < 1e-9;
 
-/** True when the read-back asset (JSON fields parsed) shows every value of `data`. */
+/** True when the read-back asset (JSON fields compared as values) shows every value of `data`. */
 export function showsData(read: UpstreamAsset, data: AssetData): boolean {
   if (data.externalId != null && read.externalId !== data.externalId) return false;
   if (data.priority != null && read.priority !== data.priority) return false;
-  if (data.jsonMetadata != null && !jsonEqual(read.jsonMetadata, parseJsonField(data.jsonMetadata))) return false;
+  if (data.jsonMetadata != null && !jsonEqual(jsonValue(read.jsonMetadata), jsonValue(jsonField(data.jsonMetadata)))) return false;
   if (data.consensusMark != null && !near(read.consensusMark, data.consensusMark)) return false;
   if (data.honeypotMark != null && !near(read.honeypotMark, data.honeypotMark)) return false;
   if (data.content != null && read.content !== data.content) return false;
-  if (data.jsonContent != null && !jsonEqual(read.jsonContent, parseJsonField(data.jsonContent))) return false;
+  if (data.jsonContent != null && !jsonEqual(jsonValue(read.jsonContent), jsonValue(jsonField(data.jsonContent)))) return false;
   if (data.isUsedForConsensus != null && read.isUsedForConsensus !== data.isUsedForConsensus) return false;
   if (data.isHoneypot != null && read.isHoneypot !== data.isHoneypot) return false;
   if (data.toBeLabeledBy != null) {

@@ -16,6 +16,7 @@ const tooDeep = (depth: number) => new InputLimitError('JSON value nested too de
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value.',
+  // Upstream JSON text (a JsonText) is written into the response as it is (src/json-text.ts).
   serialize: (value) => value,
   parseValue: (value) => {
     const depth = valueDepth(value);

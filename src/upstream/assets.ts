@@ -1,15 +1,17 @@
 /**
  * Asset read operations against the upstream (DESIGN §5, reference §2.1, §5): documents built once
- * per selection, JSON-string fields parsed, and pagination that returns exactly
- * `min(first, available)` distinct assets, fetching pages with bounded concurrency.
+ * per selection, JSON-string fields kept as checked JSON text (src/json-text.ts), and pagination
+ * that returns exactly `min(first, available)` distinct assets, fetching pages with bounded
+ * concurrency.
  */
 import pLimit from 'p-limit';
 import type { AssetWhere as UpstreamAssetWhere } from '../__generated__/kili-upstream.js';
 import type { Credential, UpstreamClient } from './client.js';
 import { assetsDocument, COUNT_ASSETS } from './documents.js';
 import type { Selection } from './selection.js';
+import { jsonField } from '../json-text.js';
 
-/** A label as read from upstream, `jsonResponse` parsed. */
+/** A label as read from upstream, `jsonResponse` read by `jsonField` (a `JsonText` when well-formed). */
 export interface UpstreamLabel {
   id: string;
   jsonResponse?: unknown;
@@ -18,7 +20,8 @@ export interface UpstreamLabel {
 
 /**
  * An asset as read from upstream (the BFF's one read model of an asset, for the read path and
- * the mutation pipeline's checks alike), with only the selected fields; JSON-string fields parsed.
+ * the mutation pipeline's checks alike), with only the selected fields; JSON-string fields read by
+ * `jsonField` (`jsonValue` gives their values).
  */
 export interface UpstreamAsset {
   id: string;
@@ -48,32 +51,21 @@ export interface UpstreamScope {
   signal?: AbortSignal;
 }
 
-/** JSON text → value; '' → null; text that is not JSON (e.g. a URL) is kept as a string. */
-export function parseJsonField(value: unknown): unknown {
-  if (typeof value !== 'string') return value ?? null;
-  if (value === '') return null;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Parses a raw upstream label's `jsonResponse` in place; returns it (null for none). */
+/** Reads a raw upstream label's `jsonResponse` in place; returns it (null for none). */
 function parseLabel(label: UpstreamLabel | null | undefined): UpstreamLabel | null {
   if (!label) return null;
-  if ('jsonResponse' in label) label.jsonResponse = parseJsonField(label.jsonResponse);
+  if ('jsonResponse' in label) label.jsonResponse = jsonField(label.jsonResponse);
   return label;
 }
 
 /**
- * Parses the JSON-string fields of a raw upstream asset in place (the objects come fresh from
+ * Reads the JSON-string fields of a raw upstream asset in place (the objects come fresh from
  * the upstream answer: no copies) and returns it. `labels` is always a list (empty when not read
  * or null), so `Asset.labels` needs no resolver of its own.
  */
 export function parseAsset(asset: UpstreamAsset): UpstreamAsset {
-  if ('jsonMetadata' in asset) asset.jsonMetadata = parseJsonField(asset.jsonMetadata);
-  if ('jsonContent' in asset) asset.jsonContent = parseJsonField(asset.jsonContent);
+  if ('jsonMetadata' in asset) asset.jsonMetadata = jsonField(asset.jsonMetadata);
+  if ('jsonContent' in asset) asset.jsonContent = jsonField(asset.jsonContent);
   const labels = asset.labels;
   if (Array.isArray(labels)) {
     let kept = 0;

@@ -59,6 +59,37 @@ describe('projection pushdown', () => {
   });
 });
 
+describe('JSON-string fields', () => {
+  it('serves upstream JSON text as JSON values, written as the upstream wrote them; other text stays a string', async () => {
+    const [a, b, c] = textIds as [string, string, string];
+    const metadata: Record<string, string> = {
+      [a]: '{"n": 12345678901234567890,  "list": [1, {"x": "\\u00e9\\"q"}]}',
+      [c]: '"\ud83d\ude00 text"',
+    };
+    const upstream = await gqlRequest<{ data: Array<{ id: string }> }>(
+      stack.emulator.url,
+      'mutation ($w: [AssetWhere!]!, $d: [AssetData!]!) { data: updatePropertiesInAssets(where: $w, data: $d) { id } }',
+      { w: [a, b, c].map((id) => ({ id })), d: [{ jsonMetadata: metadata[a] }, { jsonContent: 'https://example.com/not-json' }, { jsonMetadata: metadata[c] }] },
+      { authorization: `X-API-Key: ${stack.key}` },
+    );
+    expect(upstream.body.errors).toBeUndefined();
+    const response = await fetch(stack.bff.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${stack.key}` },
+      body: JSON.stringify({ query: 'query($p: ID!, $ids: [ID!]) { assets(projectId: $p, where: { assetIdIn: $ids }) { id jsonMetadata jsonContent } }', variables: { p: stack.demo.projects.text.id, ids: [a, b, c] } }),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    // The JSON text as the upstream holds it: spacing and the 20-digit number kept.
+    expect(text).toContain(`"jsonMetadata":${metadata[a]}`);
+    expect(text).toContain(`"jsonContent":"https://example.com/not-json"`);
+    const byId = new Map((JSON.parse(text) as { data: { assets: Array<{ id: string; jsonMetadata: unknown; jsonContent: unknown }> } }).data.assets.map((x) => [x.id, x]));
+    expect(byId.get(a)?.jsonMetadata).toEqual({ n: 12345678901234567890, list: [1, { x: 'é"q' }] });
+    expect(byId.get(b)?.jsonContent).toBe('https://example.com/not-json');
+    expect(byId.get(c)?.jsonMetadata).toBe('😀 text');
+  });
+});
+
 describe('batching', () => {
   it('250 asset(id:) aliases → 3 upstream assets calls', async () => {
     const ids = [...textIds, ...imageIds].slice(0, 250);

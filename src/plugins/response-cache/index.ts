@@ -23,6 +23,7 @@ import type { BffPlugin } from '../plugin.js';
 import { currentGenerations } from './generations.js';
 import { invalidateAfterMutation } from './invalidate.js';
 import { stableStringify } from '../../stable-stringify.js';
+import { stringifyResponse } from '../../json-text.js';
 import { dependencyScopes } from './key.js';
 
 export { dependencyScopes } from './key.js';
@@ -30,7 +31,7 @@ export { dependencyScopes } from './key.js';
 /** Larger results are not cached (a 10,000-asset page has no business in a shared cache). */
 export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 
-/** What is stored: `JSON.stringify` of this. */
+/** What is stored: this as JSON text (`stringifyResponse`). */
 interface CachedResponse {
   data: Record<string, unknown>;
   extensions?: Record<string, unknown>;
@@ -83,7 +84,8 @@ function responseCachePlugin(ttlMs: number, schemaVersion: string): ApolloServer
           if (errors?.length || !data || (response.http.status ?? 200) !== 200) return;
           if (contextValue.upstreamCalls.count === 0) return;
           const entry: CachedResponse = extensions ? { data, extensions } : { data };
-          const serialized = JSON.stringify(entry);
+          // Upstream JSON text goes in as it is (src/json-text.ts), as it does into the response.
+          const serialized = stringifyResponse(entry);
           if (Buffer.byteLength(serialized) > MAX_ENTRY_BYTES) return;
           await contextValue.cache.response.set(key, serialized, ttlMs);
         },

@@ -1,0 +1,225 @@
+/**
+ * Internal. JSON held as text: the upstream sends `jsonResponse`, `jsonMetadata` and `jsonContent`
+ * as JSON text inside strings, and the BFF serves them as JSON values. Instead of parsing each one
+ * into objects and serialising those objects again, a text that `isJsonText` proves to be one
+ * well-formed JSON value is kept as a `JsonText` and written into the response as it is
+ * (`stringifyResponse`). Anything else that serialises a `JsonText` (`JSON.stringify`: the
+ * response cache, graphql-ws, job stores) gets its parsed value through `toJSON`, so no consumer
+ * can see the text where a value belongs. Code that needs the value reads `jsonValue(x)`.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Deepest nesting `isJsonText` follows; deeper texts are parsed (the general path). */
+export const JSON_TEXT_MAX_DEPTH = 128;
+
+const UNPARSED: unique symbol = Symbol('unparsed');
+
+/** Splicing state of the one `stringifyResponse` call running (JSON.stringify is synchronous). */
+let splice: { texts: string[]; marker: string } | null = null;
+
+/** A JSON value kept as its text, which `isJsonText` accepted. */
+export class JsonText {
+  private parsed: unknown = UNPARSED;
+  constructor(readonly text: string) {}
+
+  /** The value (parsed on first use, then kept). */
+  get value(): unknown {
+    if (this.parsed === UNPARSED) this.parsed = JSON.parse(this.text) as unknown;
+    return this.parsed;
+  }
+
+  /** `JSON.stringify` hook: the value, or a splice marker inside `stringifyResponse`. */
+  toJSON(): unknown {
+    if (splice === null) return this.value;
+    splice.texts.push(this.text);
+    return splice.marker;
+  }
+}
+
+/** The value of a field that may hold a `JsonText`; any other value as it is. */
+export function jsonValue(value: unknown): unknown {
+  return value instanceof JsonText ? value.value : value;
+}
+
+/**
+ * Upstream JSON-string field → served value: '' and null → null; a text `isJsonText` accepts →
+ * `JsonText`; other JSON that `JSON.parse` accepts (nesting past `JSON_TEXT_MAX_DEPTH`, lone
+ * surrogates) → its parsed value; text that is not JSON (e.g. a URL) → kept as a string.
+ */
+export function jsonField(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  if (value === '') return null;
+  
+  if (isJsonText(value)) return new JsonText(value);
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+// A random marker per process: no text from outside can hold it, because no one outside sees it.
+const MARKER = `\u0000json-text:${randomBytes(12).toString('base64url')}`;
+// How JSON.stringify writes the marker string (the NUL as \u0000), quotes included.
+const MARKER_JSON = JSON.stringify(MARKER);
+
+/**
+ * `JSON.stringify(value)` with every `JsonText` written as its text, and a final newline (as
+ * Apollo Server's default). Used for every GraphQL response body.
+ */
+export function stringifyResponse(value: unknown): string {
+  const texts: string[] = [];
+  splice = { texts, marker: MARKER };
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } finally {
+    splice = null;
+  }
+  if (texts.length === 0) return `${json}\n`;
+  const parts: string[] = [];
+  let from = 0;
+  for (const text of texts) {
+    // Markers appear in the order toJSON was called: depth-first, the order of the output.
+    const at = json.indexOf(MARKER_JSON, from);
+    if (at < 0) throw new Error('stringifyResponse: a JSON text marker is missing from the output');
+    parts.push(json.slice(from, at), text);
+    from = at + MARKER_JSON.length;
+  }
+  parts.push(json.slice(from), '\n');
+  return parts.join('');
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+
+/**
+ * Scans a JSON string starting after its opening quote; returns the index after the closing
+ * quote, or -1 when it is malformed or holds what must not be written out as is (a control
+ * character, a lone surrogate).
+ */
+function scanString(s: string, i: number): number {
+  for (;;) {
+    const c = s.charCodeAt(i++);
+    if (c === 34) return i;
+    if (c === 92) {
+      const e = s.charCodeAt(i++);
+      if (e === 117) {
+        if (!(isHex(s.charCodeAt(i)) && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2)) && isHex(s.charCodeAt(i + 3)))) return -1;
+        i += 4;
+      } else if (e !== 34 && e !== 92 && e !== 47 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) return -1;
+    } else if (c < 32 || c !== c) {
+      return -1; // a control character, or the end of the text (NaN)
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // A surrogate pair is one character; a lone surrogate is not UTF-8 (parsed instead).
+      if (c > 0xdbff) return -1;
+      const low = s.charCodeAt(i);
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return -1;
+      i += 1;
+    }
+  }
+}
+
+/** Scans a JSON number starting at `i`; returns the index after it, or -1. */
+function scanNumber(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  if (c === 45) c = s.charCodeAt(++i);
+  if (c === 48) c = s.charCodeAt(++i);
+  else if (c >= 49 && c <= 57) do c = s.charCodeAt(++i); while (isDigit(c));
+  else return -1;
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    if (!isDigit(c)) return -1;
+    do c = s.charCodeAt(++i); while (isDigit(c));
+  }
+  if (c === 101 || c === 69) {
+    c = s.charCodeAt(++i);
+    if (c === 43 || c === 45) c = s.charCodeAt(++i);
+    if (!isDigit(c)) return -1;
+    do c = s.charCodeAt(++i); while (isDigit(c));
+  }
+  return i;
+}
+
+/**
+ * Whether `s` is exactly one JSON value (RFC 8259, whitespace around it allowed) that can be
+ * written into a JSON document as it is: every text it accepts, `JSON.parse` accepts too. It
+ * refuses (so the caller parses instead) nesting deeper than `JSON_TEXT_MAX_DEPTH` and lone
+ * surrogates. Iterative, allocation-free apart from one small stack.
+ */
+export function isJsonText(s: string): boolean {
+  const n = s.length;
+  // Open containers: true = object, false = array.
+  const open: boolean[] = [];
+  let i = 0;
+  for (;;) {
+    // A value is expected at i.
+    let c = s.charCodeAt(i);
+    while (isSpace(c)) c = s.charCodeAt(++i);
+    if (c === 34) {
+      i = scanString(s, i + 1);
+      if (i < 0) return false;
+    } else if (c === 123 || c === 91) {
+      if (open.length === JSON_TEXT_MAX_DEPTH) return false;
+      const object = c === 123;
+      c = s.charCodeAt(++i);
+      while (isSpace(c)) c = s.charCodeAt(++i);
+      if (c === (object ? 125 : 93)) {
+        i += 1; // empty: a complete value
+      } else {
+        open.push(object);
+        if (object) {
+          // The first key and its colon; the value follows.
+          if (c !== 34) return false;
+          i = scanString(s, i + 1);
+          if (i < 0) return false;
+          c = s.charCodeAt(i);
+          while (isSpace(c)) c = s.charCodeAt(++i);
+          if (c !== 58) return false;
+          i += 1;
+        }
+        continue;
+      }
+    } else if (c === 116) {
+      if (s.charCodeAt(i + 1) !== 114 || s.charCodeAt(i + 2) !== 117 || s.charCodeAt(i + 3) !== 101) return false;
+      i += 4;
+    } else if (c === 102) {
+      if (s.charCodeAt(i + 1) !== 97 || s.charCodeAt(i + 2) !== 108 || s.charCodeAt(i + 3) !== 115 || s.charCodeAt(i + 4) !== 101) return false;
+      i += 5;
+    } else if (c === 110) {
+      if (s.charCodeAt(i + 1) !== 117 || s.charCodeAt(i + 2) !== 108 || s.charCodeAt(i + 3) !== 108) return false;
+      i += 4;
+    } else {
+      i = scanNumber(s, i);
+      if (i < 0) return false;
+    }
+    // A value ended at i: close containers, or find the next member.
+    for (;;) {
+      c = s.charCodeAt(i);
+      while (isSpace(c)) c = s.charCodeAt(++i);
+      const depth = open.length;
+      if (depth === 0) return i === n;
+      const object = open[depth - 1] as boolean;
+      if (c === (object ? 125 : 93)) {
+        open.pop();
+        i += 1;
+        continue;
+      }
+      if (c !== 44) return false;
+      i += 1;
+      if (object) {
+        c = s.charCodeAt(i);
+        while (isSpace(c)) c = s.charCodeAt(++i);
+        if (c !== 34) return false;
+        i = scanString(s, i + 1);
+        if (i < 0) return false;
+        c = s.charCodeAt(i);
+        while (isSpace(c)) c = s.charCodeAt(++i);
+        if (c !== 58) return false;
+        i += 1;
+      }
+      break;
+    }
+  }
+}
