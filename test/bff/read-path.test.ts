@@ -84,7 +84,7 @@ describe('JSON-string fields', () => {
     expect(text).toContain(`"jsonMetadata":${metadata[a]}`);
     expect(text).toContain(`"jsonContent":"https://example.com/not-json"`);
     const byId = new Map((JSON.parse(text) as { data: { assets: Array<{ id: string; jsonMetadata: unknown; jsonContent: unknown }> } }).data.assets.map((x) => [x.id, x]));
-    expect(byId.get(a)?.jsonMetadata).toEqual({ n: 12345678901234567890, list: [1, { x: 'é"q' }] });
+    expect(byId.get(a)?.jsonMetadata).toEqual({ n: Number('12345678901234567890'), list: [1, { x: 'é"q' }] });
     expect(byId.get(b)?.jsonContent).toBe('https://example.com/not-json');
     expect(byId.get(c)?.jsonMetadata).toBe('😀 text');
   });
