@@ -142,16 +142,19 @@ function scanNumber(s: string, i: number): number {
   return i;
 }
 
+const OPEN = new Uint8Array(JSON_TEXT_MAX_DEPTH);
+
 /**
  * Whether `s` is exactly one JSON value (RFC 8259, whitespace around it allowed) that can be
  * written into a JSON document as it is: every text it accepts, `JSON.parse` accepts too. It
  * refuses (so the caller parses instead) nesting deeper than `JSON_TEXT_MAX_DEPTH` and lone
- * surrogates. Iterative, allocation-free apart from one small stack.
+ * surrogates. Iterative and allocation-free (one shared stack of `JSON_TEXT_MAX_DEPTH` bytes).
  */
 export function isJsonText(s: string): boolean {
   const n = s.length;
-  // Open containers: true = object, false = array.
-  const open: boolean[] = [];
+  // Open containers (1 = object, 0 = array), in the one stack this synchronous function shares.
+  const open = OPEN;
+  let depth = 0;
   let i = 0;
   for (;;) {
     // A value is expected at i.
@@ -161,14 +164,14 @@ export function isJsonText(s: string): boolean {
       i = scanString(s, i + 1);
       if (i < 0) return false;
     } else if (c === 123 || c === 91) {
-      if (open.length === JSON_TEXT_MAX_DEPTH) return false;
+      if (depth === JSON_TEXT_MAX_DEPTH) return false;
       const object = c === 123;
       c = s.charCodeAt(++i);
       while (isSpace(c)) c = s.charCodeAt(++i);
       if (c === (object ? 125 : 93)) {
         i += 1; // empty: a complete value
       } else {
-        open.push(object);
+        open[depth++] = object ? 1 : 0;
         if (object) {
           // The first key and its colon; the value follows.
           if (c !== 34) return false;
@@ -198,11 +201,10 @@ export function isJsonText(s: string): boolean {
     for (;;) {
       c = s.charCodeAt(i);
       while (isSpace(c)) c = s.charCodeAt(++i);
-      const depth = open.length;
       if (depth === 0) return i === n;
-      const object = open[depth - 1] as boolean;
+      const object = open[depth - 1] === 1;
       if (c === (object ? 125 : 93)) {
-        open.pop();
+        depth -= 1;
         i += 1;
         continue;
       }
