@@ -62,6 +62,10 @@ export function jsonField(value: unknown): unknown {
 const MARKER = `\u0000json-text:${randomBytes(12).toString('base64url')}`;
 // How JSON.stringify writes the marker string (the NUL as \u0000), quotes included.
 const MARKER_JSON = JSON.stringify(MARKER);
+// What is searched for: the marker from its fourth character on, without the closing quote. Its
+// last character is random, not the quote so common in JSON, so the search skips ahead far.
+const NEEDLE_FROM = 3;
+const NEEDLE = MARKER_JSON.slice(NEEDLE_FROM, -1);
 
 /**
  * `JSON.stringify(value)` with every `JsonText` written as its text, and a final newline (as
@@ -77,17 +81,20 @@ export function stringifyResponse(value: unknown): string {
     splice = null;
   }
   if (texts.length === 0) return `${json}\n`;
-  const parts: string[] = [];
+  // Concatenated, not joined: the writer flattens the result once as it encodes it.
+  let out = '';
   let from = 0;
   for (const text of texts) {
     // Markers appear in the order toJSON was called: depth-first, the order of the output.
-    const at = json.indexOf(MARKER_JSON, from);
-    if (at < 0) throw new Error('stringifyResponse: a JSON text marker is missing from the output');
-    parts.push(json.slice(from, at), text);
+    const at = json.indexOf(NEEDLE, from) - NEEDLE_FROM;
+    if (at < from || !json.startsWith(MARKER_JSON, at)) throw new Error('stringifyResponse: a JSON text marker is missing from the output');
+    out += json.slice(from, at);
+    out += text;
     from = at + MARKER_JSON.length;
   }
-  parts.push(json.slice(from), '\n');
-  return parts.join('');
+  out += json.slice(from);
+  out += '\n';
+  return out;
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
