@@ -93,15 +93,14 @@ export function createContext(input: ContextInput): BffContext {
     return input.credential;
   };
   // The loaders are created on first use: a page read (`assets`, `countAssets`) never needs them.
-  let loaders: Loaders | undefined;
-  return {
+  // The lazy getter lives on the prototype: Apollo Server copies the context's own properties
+  // into a fresh object for each operation (Object.assign), which would call an own getter.
+  const context: BffContext = Object.create(LAZY_LOADERS) as BffContext;
+  Object.assign(context, {
     requestId: input.requestId,
     credential: input.credential,
     requireCredential,
     upstream,
-    get loaders(): Loaders {
-      return (loaders ??= createLoaders({ upstream, credential: requireCredential }, input.config.QUERY_BATCH_SIZE));
-    },
     warnings: [],
     config: input.config,
     idempotencyKey: input.idempotencyKey,
@@ -111,5 +110,21 @@ export function createContext(input: ContextInput): BffContext {
     warmUp: input.warmUp,
     client: input.client,
     requestTrace: input.requestTrace,
-  };
+    [LOADERS]: { loaders: undefined, make: () => createLoaders({ upstream, credential: requireCredential }, input.config.QUERY_BATCH_SIZE) } satisfies LazyLoaders,
+  });
+  return context;
 }
+
+const LOADERS = Symbol('loaders');
+/** Shared by a context and Apollo's copies of it, so they create one set of loaders between them. */
+interface LazyLoaders {
+  loaders: Loaders | undefined;
+  make: () => Loaders;
+}
+const LAZY_LOADERS = Object.defineProperty({}, 'loaders', {
+  get(this: { [LOADERS]: LazyLoaders }): Loaders {
+    const lazy = this[LOADERS];
+    return (lazy.loaders ??= lazy.make());
+  },
+  enumerable: false,
+});

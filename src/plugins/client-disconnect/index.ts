@@ -40,10 +40,13 @@ export function watchClient(res: ServerResponse): ClientLink {
   };
 }
 
-/** The abort reason of upstream work still running when its response was complete (never sent to a client). */
-function responseSent(): DOMException {
-  return new DOMException('The response was sent; upstream work still running for it was stopped.', 'AbortError');
-}
+/**
+ * The abort reason of upstream work still running when its response was complete (never sent to
+ * a client). One object for every request: this fires at the end of each one, and a new
+ * DOMException captures a stack trace each time.
+ */
+const RESPONSE_SENT = new DOMException('The response was sent; upstream work still running for it was stopped.', 'AbortError');
+const responseSent = (): DOMException => RESPONSE_SENT;
 
 export function useClientDisconnect(): BffPlugin {
   // Stateless: one listener object for every request.
