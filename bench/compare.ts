@@ -16,7 +16,7 @@ import { BFF_BENCH_ENV } from './env.js';
 import { median } from './context.js';
 import { EmulatorControl } from './emulator-control.js';
 import { closeHttp, kiliHeaders } from './gql.js';
-import { cpuMeter, freePort, spawnService, waitForHttp, type Service } from './processes.js';
+import { cpuMeter, freePort, spawnService, startFlags, waitForHttp, type Service } from './processes.js';
 import { goodBody, PAGE, segment, type Target } from './scenarios/proxy-overhead.js';
 import { goodSdkBody, LABELS_PER_ASSET, sdkDefaultBffQuery } from './scenarios/sdk-query.js';
 import { READ_FIELDS } from './context.js';
@@ -51,6 +51,7 @@ async function bffFrom(dir: string, name: string, upstream: string, env: Record<
     entry: 'src/main.ts',
     env: { ...BFF_BENCH_ENV, ...extraEnv, ...env, KILI_API_URL: upstream, PORT: String(port), HOST: '127.0.0.1' },
     cwd: dir,
+    nodeArgs: startFlags(dir),
   });
   await waitForHttp(service, `http://127.0.0.1:${port}/readyz`);
   return { service, url: `http://127.0.0.1:${port}/graphql` };

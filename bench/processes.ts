@@ -73,6 +73,19 @@ export interface SpawnOptions {
   nodeArgs?: string[];
 }
 
+/**
+ * The Node flags `npm start` gives the BFF (package.json `scripts.start`: the options between
+ * `node` and `--import`), so that the bench measures the server as it is run.
+ */
+export function startFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  const node = words.indexOf('node');
+  const end = words.indexOf('--import');
+  if (node < 0 || end < node) throw new Error(`package.json scripts.start is not "… node [flags] --import tsx …": ${pkg.scripts?.start ?? '(none)'}`);
+  return words.slice(node + 1, end);
+}
+
 /** Starts `node --import tsx <entry> ...args` with piped output kept in a ring buffer. */
 export function spawnService(options: SpawnOptions): Service {
   installHooks();

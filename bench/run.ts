@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { bffClient, guarded, type BenchContext } from './context.js';
 import { BenchEmulator } from './emulator-control.js';
 import { closeHttp, gqlData, kiliHeaders } from './gql.js';
-import { freePort, readMemory, sampleRss, spawnService, waitForHttp, type Service } from './processes.js';
+import { freePort, readMemory, sampleRss, spawnService, startFlags, waitForHttp, type Service } from './processes.js';
 import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
 import { checkPassed, checkRun, FIGURES_BY_SCENARIO, renderCheck, type CheckedFigure } from './targets.js';
 import { runBulkMutation } from './scenarios/bulk-mutation.js';
@@ -148,7 +148,7 @@ async function startServices(apiKey: string, profileDir: string | null, bffEnv: 
     entry: 'src/main.ts',
     env: { ...BFF_BENCH_ENV, ...bffEnv, KILI_API_URL: control.graphqlUrl, PORT: String(bffPort), HOST: '127.0.0.1' },
     cwd: ROOT,
-    nodeArgs: profileArgs(profileDir, 'bff'),
+    nodeArgs: [...startFlags(ROOT), ...profileArgs(profileDir, 'bff')],
   });
   const bffMs = await waitForHttp(bff, `http://127.0.0.1:${bffPort}/readyz`);
   log(`BFF ready in ${bffMs} ms (pid ${bff.pid})`);

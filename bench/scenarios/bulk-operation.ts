@@ -11,7 +11,7 @@ import { bffClient, timed, type BenchContext } from '../context.js';
 import { countByRootField } from '../emulator-control.js';
 import { readPriorities } from './bulk-mutation.js';
 import { gqlData } from '../gql.js';
-import { freePort, spawnService, waitForHttp } from '../processes.js';
+import { freePort, spawnService, startFlags, waitForHttp } from '../processes.js';
 import { BULK_OPERATION_WALL_RATIO } from '../targets.js';
 import type { ScenarioResult } from '../types.js';
 
@@ -49,6 +49,7 @@ export async function runBulkOperation(ctx: BenchContext): Promise<ScenarioResul
     name: 'bff-bulk',
     entry: 'src/main.ts',
     cwd: ROOT,
+    nodeArgs: startFlags(ROOT),
     env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: String(BULK_RATE_PER_MINUTE), KILI_API_URL: ctx.emulator.graphqlUrl, PORT: String(port), HOST: '127.0.0.1' },
   });
   const notes: string[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMeter, freePort, readCpuMs, readMemory, sampleRss } from '../../bench/processes.js';
+import { readFileSync } from 'node:fs';
+import { cpuMeter, freePort, readCpuMs, readMemory, sampleRss, startFlags } from '../../bench/processes.js';
 
 const linux = process.platform === 'linux';
 
@@ -33,5 +34,15 @@ describe('freePort', () => {
   it('gives a bindable port', async () => {
     const port = await freePort();
     expect(port).toBeGreaterThan(0);
+  });
+});
+
+describe('the Node flags of the server', () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  it('are the same for npm start, the bench and the container image', () => {
+    const flags = startFlags(root);
+    expect(flags).toEqual(['--max-semi-space-size=32']);
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(`${root}/Dockerfile`, 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...flags, 'dist/src/main.js']);
   });
 });
