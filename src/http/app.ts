@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
@@ -18,6 +17,7 @@ import type { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamContract } from '../upstream/contract.js';
 import type { BulkService } from '../bulk/service.js';
 import type { Logger } from '../log.js';
+import { apolloHandler } from './apollo-express.js';
 import { corsMiddleware } from './cors.js';
 import { graphiqlRouter } from './graphiql.js';
 import { metricsHandler } from './metrics.js';
@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
       if (!error) return next();
       res.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
     },
-    expressMiddleware(deps.apollo, {
+    apolloHandler(deps.apollo, {
       context: async ({ req, res }) =>
         createContext({
           requestId: String(res.locals.requestId),
