@@ -58,7 +58,7 @@ export interface BffServer {
 
 export async function createBffServer(config: Readonly<Config>, deps: BffServerDeps = {}): Promise<BffServer> {
   const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
-  const cache = deps.cache ?? (await createCache(config.CACHE_URL, { responseMaxBytes: config.RESPONSE_CACHE_MAX_BYTES, apqMaxBytes: config.APQ_CACHE_MAX_BYTES }));
+  const cache = deps.cache ?? (await createCache(config.CACHE_URL, { responseMaxBytes: config.RESPONSE_CACHE_MAX_BYTES, apqMaxBytes: config.APQ_CACHE_MAX_BYTES }, logger));
   let upstream = deps.upstream;
   let closeUpstream = async () => {};
   let warmUpstream = async () => {};
@@ -71,7 +71,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       retries: config.UPSTREAM_RETRIES,
       backoffMs: config.UPSTREAM_BACKOFF_MS,
       connections: config.UPSTREAM_CONNECTIONS,
-      rateLimiter: createRateLimiter(config.RATE_LIMIT_PER_MINUTE, cache.redisClient ?? undefined),
+      rateLimiter: createRateLimiter(config.RATE_LIMIT_PER_MINUTE, cache.redisClient),
       onAttempt: ({ rootField, result, durationMs }) => upstreamDuration.observe({ root_field: rootField, result }, durationMs / 1000),
     });
     upstream = pooled;
@@ -128,7 +128,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     authFailures: createAuthFailureGuard({
       failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
       negativeTtlMs: config.AUTH_NEGATIVE_TTL_MS,
-      redisClient: cache.redisClient ?? undefined,
+      redisClient: cache.redisClient,
     }),
     config,
     logger,

@@ -3,7 +3,6 @@
  * store and BullMQ queue on the same Redis (JOB_SECRET seals credentials, replicas share it);
  * otherwise the in-process store and queue.
  */
-import type { createClient } from '@keyv/redis';
 import type { BffCache } from '../cache/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -19,10 +18,10 @@ import { createRedisStore } from './store-redis.js';
 export async function createBulkEngine(config: Readonly<Config>, cache: BffCache, upstream: UpstreamClient, logger: Logger): Promise<BulkService> {
   const retentionMs = config.BULK_RETENTION_HOURS * 3_600_000;
   const common = { config, logger, cache, upstream, sealer: createSealer(config.JOB_SECRET), leaseMs: config.BULK_LOCK_MS };
-  if (cache.kind === 'redis' && config.CACHE_URL) {
-    const client = cache.redisClient as ReturnType<typeof createClient>;
+  const client = cache.redisClient;
+  if (client && config.CACHE_URL) {
     const prefix = config.BULK_REDIS_PREFIX;
-    const [store, queue] = await Promise.all([createRedisStore(client, prefix, retentionMs), bullQueue({ url: config.CACHE_URL, prefix: `${prefix}:q`, lockMs: config.BULK_LOCK_MS })]);
+    const [store, queue] = await Promise.all([createRedisStore(client, prefix, retentionMs, logger), bullQueue({ url: config.CACHE_URL, prefix: `${prefix}:q`, lockMs: config.BULK_LOCK_MS })]);
     return createBulkService({ ...common, store, queue, slots: redisSlots(client, prefix, config.BULK_MAX_RUNNING_PER_CREDENTIAL) });
   }
   return createBulkService({

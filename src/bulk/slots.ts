@@ -7,7 +7,7 @@
  * off). The holder renews it; when its process dies the lease lapses and a worker resumes the
  * operation from its checkpoint.
  */
-import type { createClient } from '@keyv/redis';
+import type { Redis } from '../cache/redis.js';
 
 export interface RunSlots {
   /** Takes (or renews) the owner's slot for this operation; false when every slot is taken. */
@@ -70,22 +70,22 @@ end
 return 0`;
 const DROP = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-export function redisSlots(client: ReturnType<typeof createClient>, prefix: string, max: number): RunSlots {
+export function redisSlots(client: Redis, prefix: string, max: number): RunSlots {
   const key = (owner: string) => `${prefix}:slots:${owner}`;
   const lease = (id: string) => `${prefix}:lease:${id}`;
   return {
     async hold(id, holder, leaseMs) {
-      return Number(await client.eval(HOLD, { keys: [lease(id)], arguments: [holder, String(Math.max(1, Math.round(leaseMs)))] })) === 1;
+      return Number(await client.eval(HOLD, 1, lease(id), holder, String(Math.max(1, Math.round(leaseMs))))) === 1;
     },
     async drop(id, holder) {
-      await client.eval(DROP, { keys: [lease(id)], arguments: [holder] });
+      await client.eval(DROP, 1, lease(id), holder);
     },
     async acquire(owner, id, leaseMs) {
-      const taken = await client.eval(ACQUIRE, { keys: [key(owner)], arguments: [id, String(Math.max(1, Math.round(leaseMs))), String(max)] });
+      const taken = await client.eval(ACQUIRE, 1, key(owner), id, String(Math.max(1, Math.round(leaseMs))), String(max));
       return Number(taken) === 1;
     },
     async release(owner, id) {
-      await client.zRem(key(owner), id);
+      await client.zrem(key(owner), id);
     },
   };
 }

@@ -2,15 +2,18 @@
  * Shared caches (DESIGN §8): one keyv namespace per feature — `apq` (persisted queries), `response`
  * (short-TTL read cache) and `response-gen` (its invalidation tokens, src/plugins/response-cache),
  * `idem` (Idempotency-Key results). In memory by default; with
- * `CACHE_URL=redis://…` every namespace lives in Redis so that replicas share it.
+ * `CACHE_URL=redis://…` every namespace lives in Redis so that replicas share it, over ioredis
+ * (redis.ts; keyv-ioredis.ts writes the keys and values `@keyv/redis` wrote).
  * Every method here never rejects: a store failure counts as a miss (reads) or is dropped (writes),
  * so the cache can never turn into a client-visible error.
  */
 import { Keyv } from 'keyv';
-import KeyvRedis, { createClient } from '@keyv/redis';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
+import type { Logger } from '../log.js';
+import { KeyvIoredis } from './keyv-ioredis.js';
 import { LruMap } from './lru.js';
+import { closeRedis, connectRedis, throttledErrorLog, type Redis } from './redis.js';
 
 export type CacheNamespace = 'apq' | 'response' | 'idem';
 
@@ -34,8 +37,11 @@ export interface BffCache {
    * cached under a dropped token must never be served again).
    */
   readonly responseGen: NamespaceCache;
-  /** The Redis client (node-redis) when kind is 'redis', for other shared state (rate limits). */
-  readonly redisClient: unknown;
+  /**
+   * The Redis connection (ioredis) when kind is 'redis', for the other shared state: rate limits,
+   * the Idempotency-Key lock, the bulk-operation store and slots. Closed by `close()`.
+   */
+  readonly redisClient: Redis | null;
   close(): Promise<void>;
 }
 
@@ -83,8 +89,11 @@ const DEFAULT_LIMITS: MemoryLimits = { responseMaxBytes: 64 * 1024 * 1024, apqMa
 /** In-memory idempotency results kept at most, in bytes of their serialised form (least recently used dropped first). */
 export const MEMORY_IDEM_BYTES = 64 * 1024 * 1024;
 
-/** Creates the caches. `url`: null or `memory:` → in memory; `redis://…` → Redis (connects now, rejects if unreachable). */
-export async function createCache(url: string | null, limits: MemoryLimits = DEFAULT_LIMITS): Promise<BffCache> {
+/**
+ * Creates the caches. `url`: null or `memory:` → in memory; `redis://…` → Redis (connects now,
+ * rejects if unreachable). `logger` hears the Redis connection's errors, each at most once a minute.
+ */
+export async function createCache(url: string | null, limits: MemoryLimits = DEFAULT_LIMITS, logger?: Logger): Promise<BffCache> {
   if (!url || !url.startsWith('redis')) {
     const responseStore = new LruMap({ maxBytes: limits.responseMaxBytes });
     const generationStore = new LruMap({ maxEntries: MEMORY_GENERATION_TOKENS, onEvict: () => responseStore.clear() });
@@ -98,10 +107,10 @@ export async function createCache(url: string | null, limits: MemoryLimits = DEF
       close: async () => {},
     };
   }
-  const client = createClient({ url });
-  client.on('error', () => {}); // reconnects on its own; failures surface as cache misses
-  await client.connect();
-  const keyv = (ns: string) => new Keyv({ store: new KeyvRedis(client, { noNamespaceAffectsAll: true }), namespace: `bff:${ns}` });
+  // Reconnects on its own; meanwhile cache reads miss and writes are dropped (keyv-ioredis.ts).
+  const onError = logger ? throttledErrorLog(logger, 'cache') : () => {};
+  const client = await connectRedis(url, onError);
+  const keyv = (ns: string) => new Keyv({ store: new KeyvIoredis(client, { onError }), namespace: `bff:${ns}` });
   const [apq, response, idem] = NAMESPACES.map((ns) => wrap(keyv(ns))) as [NamespaceCache, NamespaceCache, NamespaceCache];
   return {
     kind: 'redis',
@@ -110,9 +119,7 @@ export async function createCache(url: string | null, limits: MemoryLimits = DEF
     idem,
     responseGen: wrap(keyv('response-gen')),
     redisClient: client,
-    close: async () => {
-      await client.close().catch(() => {});
-    },
+    close: () => closeRedis(client),
   };
 }
 

@@ -24,7 +24,7 @@ import { assetSelection } from './projection.js';
 /** One lock per cache (the Redis one when the cache is Redis). */
 const locks = new WeakMap<object, IdempotencyLock | undefined>();
 function lockFor(cache: BffContext['cache']): IdempotencyLock | undefined {
-  if (!locks.has(cache)) locks.set(cache, cache.redisClient ? redisIdempotencyLock(cache.redisClient as Parameters<typeof redisIdempotencyLock>[0]) : undefined);
+  if (!locks.has(cache)) locks.set(cache, cache.redisClient ? redisIdempotencyLock(cache.redisClient) : undefined);
   return locks.get(cache);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Internal. Per-credential limit on upstream calls (DESIGN §5): the SDK stays under 500 calls a
  * minute, and one caller must not exhaust the upstream for everyone. Keyed by the credential's
- * HMAC hash. In memory by default; shared through Redis when a Redis client is given.
+ * HMAC hash. In memory by default; shared through Redis (ioredis) when a Redis connection is given.
  *
  * Like the SDK, which blocks until its budget frees up, a call that finds the budget empty waits
  * for the next window when that fits within its own deadline (`maxWaitMs`), so a mutation is not
@@ -10,6 +10,7 @@
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { BffError, BffErrorCode } from '../errors/index.js';
+import type { Redis } from '../cache/redis.js';
 import { systemClock, type Clock } from './sleep.js';
 
 export interface ConsumeOptions {
@@ -31,10 +32,10 @@ export interface CredentialRateLimiter {
  * `windowSeconds` is the length of the budget window (60 in production; shorter in tests); `clock`
  * times the waits for budget (the budget itself is kept by rate-limiter-flexible, in real time).
  */
-export function createRateLimiter(perMinute: number, redisClient?: unknown, windowSeconds = 60, clock: Clock = systemClock): CredentialRateLimiter {
+export function createRateLimiter(perMinute: number, redisClient?: Redis | null, windowSeconds = 60, clock: Clock = systemClock): CredentialRateLimiter {
   const options = { points: perMinute, duration: windowSeconds, keyPrefix: 'bff:rl' };
   const limiter = redisClient
-    ? new RateLimiterRedis({ ...options, storeClient: redisClient, useRedisPackage: true })
+    ? new RateLimiterRedis({ ...options, storeClient: redisClient })
     : new RateLimiterMemory(options);
   return {
     async consume(credentialHash, { maxWaitMs = 0, signal } = {}) {

@@ -19,10 +19,10 @@ const memoryExpiry: ExpiryCheck = async (cache, key) => {
 };
 
 const redisExpiry: ExpiryCheck = async (cache, key) => {
-  const client = cache.redisClient as { keys(pattern: string): Promise<string[]>; pTTL(key: string): Promise<number> };
+  const client = cache.redisClient!;
   const [stored, ...others] = await client.keys(`bff:response:*${key}`);
   expect(others).toEqual([]);
-  const ttl = await client.pTTL(stored!);
+  const ttl = await client.pttl(stored!);
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(50);
 };

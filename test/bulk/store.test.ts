@@ -4,8 +4,8 @@
  * keeps (lists, record) and deletes (plan, sealed credential, checkpoint), then retention.
  */
 import { randomUUID } from 'node:crypto';
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeRedis, connectRedis } from '../../src/cache/redis.js';
 import type { BulkStore } from '../../src/bulk/store.js';
 import { createMemoryStore } from '../../src/bulk/store-memory.js';
 import { createRedisStore } from '../../src/bulk/store-redis.js';
@@ -90,14 +90,13 @@ contract('in process', async (retentionMs) => {
 
 describe.skipIf(!REDIS_URL)('Redis store (REDIS_URL set)', () => {
   contract('Redis', async (retentionMs) => {
-    const client = createClient({ url: REDIS_URL });
-    await client.connect();
-    const store = await createRedisStore(client as unknown as Parameters<typeof createRedisStore>[0], `test:store:${randomUUID()}`, retentionMs);
+    const client = await connectRedis(REDIS_URL!);
+    const store = await createRedisStore(client, `test:store:${randomUUID()}`, retentionMs);
     return {
       store,
       close: async () => {
         await store.close();
-        await client.close();
+        await closeRedis(client);
       },
     };
   }, 1000);

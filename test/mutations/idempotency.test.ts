@@ -3,7 +3,6 @@
  * `SET NX PX` when REDIS_URL is set); what is stored (size, credential known upstream).
  */
 import { randomUUID } from 'node:crypto';
-import { createClient } from '@keyv/redis';
 import { describe, expect, it } from 'vitest';
 import {
   bodyHash,
@@ -14,6 +13,7 @@ import {
   type IdempotencyLock,
   type IdempotencyStore,
 } from '../../src/mutations/idempotency.js';
+import { closeRedis, connectRedis } from '../../src/cache/redis.js';
 import { redisIdempotencyLock } from '../../src/mutations/idempotency-lock.js';
 import type { MutationOutcome } from '../../src/mutations/types.js';
 
@@ -149,10 +149,9 @@ if (!REDIS_URL) console.warn('idempotency.test.ts: REDIS_URL is not set, skippin
 
 describe.skipIf(!REDIS_URL)('Redis Idempotency-Key lock (REDIS_URL set)', () => {
   it('SET NX PX: one holder at a time; only the holder renews or releases; the lease lapses', async () => {
-    const client = createClient({ url: REDIS_URL });
-    await client.connect();
+    const client = await connectRedis(REDIS_URL!);
     try {
-      const lock = redisIdempotencyLock(client as unknown as Parameters<typeof redisIdempotencyLock>[0], `test:idem-lock:${randomUUID()}`);
+      const lock = redisIdempotencyLock(client, `test:idem-lock:${randomUUID()}`);
       const first = await lock.acquire('k', 5000);
       expect(first).toMatch(/^[0-9a-f-]{36}$/);
       expect(await lock.acquire('k', 5000)).toBeNull();
@@ -164,7 +163,7 @@ describe.skipIf(!REDIS_URL)('Redis Idempotency-Key lock (REDIS_URL set)', () => 
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(await lock.acquire('k', 5000)).not.toBeNull();
     } finally {
-      await client.close();
+      await closeRedis(client);
     }
   });
 });

@@ -9,6 +9,7 @@
  */
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LruMap } from '../../cache/lru.js';
+import type { Redis } from '../../cache/redis.js';
 import { BffError, BffErrorCode, isBffError } from '../../errors/index.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 
@@ -20,8 +21,8 @@ export interface AuthFailureOptions {
   failuresPerMinute: number;
   /** AUTH_NEGATIVE_TTL_MS (0: no negative cache) */
   negativeTtlMs: number;
-  /** A node-redis client to share the per-address budget between replicas. */
-  redisClient?: unknown;
+  /** A Redis connection (ioredis) to share the per-address budget between replicas. */
+  redisClient?: Redis | null;
   /** @default Date.now */
   now?: () => number;
 }
@@ -34,7 +35,7 @@ export interface AuthFailureGuard {
 export function createAuthFailureGuard({ failuresPerMinute, negativeTtlMs, redisClient, now = Date.now }: AuthFailureOptions): AuthFailureGuard {
   const limiterOptions = { points: failuresPerMinute, duration: 60, keyPrefix: 'bff:authfail' };
   const failures: RateLimiterAbstract = redisClient
-    ? new RateLimiterRedis({ ...limiterOptions, storeClient: redisClient, useRedisPackage: true })
+    ? new RateLimiterRedis({ ...limiterOptions, storeClient: redisClient })
     : new RateLimiterMemory(limiterOptions);
   // credential hash → time until which the upstream's rejection stands
   const rejected = new LruMap({ maxEntries: NEGATIVE_CACHE_ENTRIES });
