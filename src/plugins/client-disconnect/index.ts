@@ -20,19 +20,30 @@ import type { BffPlugin } from '../plugin.js';
  * has been read, so the response's is the one that tells.)
  */
 export function watchClient(res: ServerResponse): ClientLink {
-  const controller = new AbortController();
-  // Every upstream call of this request listens on this signal while it runs (and removes its
-  // listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which is not a
-  // leak, so Node's default warning threshold of 10 listeners does not apply.
-  setMaxListeners(0, controller.signal);
+  // Created on first use: a request that makes no upstream call (introspection, `__typename`, a
+  // validation error) needs no controller, and an AbortController costs about 10 µs.
+  let controller: AbortController | undefined;
+  let reason: unknown;
   // Once the response is complete, nothing may still run for it: graphql-js answers as soon as a
   // non-null field fails, while sibling resolvers may still be reading upstream (pages, retries,
   // loader batches). Aborting then stops them; mutations have detached and run to completion.
-  res.once('close', () => controller.abort(res.writableFinished ? responseSent() : clientClosedRequest()));
+  res.once('close', () => {
+    reason = res.writableFinished ? responseSent() : clientClosedRequest();
+    controller?.abort(reason);
+  });
   let attached = true;
   return {
     get signal() {
-      return attached ? controller.signal : undefined;
+      if (!attached) return undefined;
+      if (!controller) {
+        controller = new AbortController();
+        // Every upstream call of this request listens on this signal while it runs (and removes
+        // its listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which
+        // is not a leak, so Node's default warning threshold of 10 listeners does not apply.
+        setMaxListeners(0, controller.signal);
+        if (reason !== undefined) controller.abort(reason);
+      }
+      return controller.signal;
     },
     detach() {
       attached = false;
