@@ -28,4 +28,4 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=150", "dist/src/main.js"]
+CMD ["node", "--heap-growing-percent=150", "dist/src/main.js"]

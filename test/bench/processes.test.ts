@@ -41,7 +41,7 @@ describe('the Node flags of the server', () => {
   const root = new URL('../../', import.meta.url).pathname;
   it('are the same for npm start, the bench and the container image', () => {
     const flags = startFlags(root);
-    expect(flags).toEqual(['--max-semi-space-size=32', '--heap-growing-percent=150']);
+    expect(flags).toEqual(['--heap-growing-percent=150']);
     const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(`${root}/Dockerfile`, 'utf8'))?.[1];
     expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...flags, 'dist/src/main.js']);
   });
