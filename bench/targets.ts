@@ -33,9 +33,10 @@ export type CheckedFigure = keyof typeof TARGETS | 'entityBatchingCalls';
 /**
  * How far a figure may fall short of its target before `--check` fails, in the figure's own unit:
  * the largest run-to-run spread measured for that figure over consecutive full runs of one commit
- * on the 2-core bench machine, rounded up (README "No regression gate" gives each source). Scenario
- * 6 and the memory peaks come from three loaded runs (17:32–17:45 UTC, load 10–14); the others
- * from four quiet runs (load about 1) of an earlier commit. Upstream call counts are exact.
+ * on the 2-core bench machine, rounded up (README "No regression gate" gives each source): four
+ * quiet runs of an earlier commit, three loaded runs (load 10–14), and six quiet runs on the
+ * evening of 2026-11-30 (two configurations), which stay within these margins except one large
+ * read (6.34× with a larger young generation). Upstream call counts are exact.
  */
 export const NOISE_MARGINS: Readonly<Record<CheckedFigure, number>> = {
   largeReadSpeedup: 1.3,
