@@ -4,6 +4,7 @@
  * otherwise the in-process store and queue.
  */
 import type { BffCache } from '../cache/index.js';
+import { throttledErrorLog } from '../cache/redis.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -21,7 +22,7 @@ export async function createBulkEngine(config: Readonly<Config>, cache: BffCache
   const client = cache.redisClient;
   if (client && config.CACHE_URL) {
     const prefix = config.BULK_REDIS_PREFIX;
-    const [store, queue] = await Promise.all([createRedisStore(client, prefix, retentionMs, logger), bullQueue({ url: config.CACHE_URL, prefix: `${prefix}:q`, lockMs: config.BULK_LOCK_MS })]);
+    const [store, queue] = await Promise.all([createRedisStore(client, prefix, retentionMs, logger), bullQueue({ url: config.CACHE_URL, prefix: `${prefix}:q`, lockMs: config.BULK_LOCK_MS, onError: throttledErrorLog(logger, 'bulk queue') })]);
     return createBulkService({ ...common, store, queue, slots: redisSlots(client, prefix, config.BULK_MAX_RUNNING_PER_CREDENTIAL) });
   }
   return createBulkService({

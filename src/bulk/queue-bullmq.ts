@@ -16,15 +16,18 @@ export interface BullQueueOptions {
   prefix: string;
   /** Job lock duration, ms: how long a dead replica's job waits before another takes it over. */
   lockMs: number;
+  /** Errors of the queue's connection, queue and worker (they reconnect on their own). */
+  onError?: (error: Error) => void;
 }
 
 const QUEUE_NAME = 'bulk-operations';
 
 export async function bullQueue(options: BullQueueOptions): Promise<BulkQueue> {
+  const onError = options.onError ?? (() => {});
   const connection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
-  connection.on('error', () => {});
+  connection.on('error', onError);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
-  queue.on('error', () => {});
+  queue.on('error', onError);
   let worker: Worker | null = null;
   return {
     kind: 'bullmq',
@@ -51,7 +54,7 @@ export async function bullQueue(options: BullQueueOptions): Promise<BulkQueue> {
           maxStalledCount: 1000,
         },
       );
-      worker.on('error', () => {});
+      worker.on('error', onError);
       await worker.waitUntilReady();
     },
     async close() {
