@@ -49,7 +49,6 @@ export function jsonValue(value: unknown): unknown {
 export function jsonField(value: unknown): unknown {
   if (typeof value !== 'string') return value ?? null;
   if (value === '') return null;
-  
   if (isJsonText(value)) return new JsonText(value);
   try {
     return JSON.parse(value) as unknown;
