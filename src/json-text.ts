@@ -127,6 +127,18 @@ function scanString(s: string, i: number): number {
   }
 }
 
+/** Scans an object member's key and colon (whitespace around them allowed) from `i`; returns the index after the colon, or -1. */
+function scanKey(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  while (isSpace(c)) c = s.charCodeAt(++i);
+  if (c !== 34) return -1;
+  i = scanString(s, i + 1);
+  if (i < 0) return -1;
+  c = s.charCodeAt(i);
+  while (isSpace(c)) c = s.charCodeAt(++i);
+  return c === 58 ? i + 1 : -1;
+}
+
 /** Scans a JSON number starting at `i`; returns the index after it, or -1. */
 function scanNumber(s: string, i: number): number {
   let c = s.charCodeAt(i);
@@ -178,16 +190,8 @@ export function isJsonText(s: string): boolean {
         i += 1; // empty: a complete value
       } else {
         open[depth++] = object ? 1 : 0;
-        if (object) {
-          // The first key and its colon; the value follows.
-          if (c !== 34) return false;
-          i = scanString(s, i + 1);
-          if (i < 0) return false;
-          c = s.charCodeAt(i);
-          while (isSpace(c)) c = s.charCodeAt(++i);
-          if (c !== 58) return false;
-          i += 1;
-        }
+        // An object's first key and its colon; the value follows.
+        if (object && (i = scanKey(s, i)) < 0) return false;
         continue;
       }
     } else if (c === 116) {
@@ -216,17 +220,7 @@ export function isJsonText(s: string): boolean {
       }
       if (c !== 44) return false;
       i += 1;
-      if (object) {
-        c = s.charCodeAt(i);
-        while (isSpace(c)) c = s.charCodeAt(++i);
-        if (c !== 34) return false;
-        i = scanString(s, i + 1);
-        if (i < 0) return false;
-        c = s.charCodeAt(i);
-        while (isSpace(c)) c = s.charCodeAt(++i);
-        if (c !== 58) return false;
-        i += 1;
-      }
+      if (object && (i = scanKey(s, i)) < 0) return false;
       break;
     }
   }
