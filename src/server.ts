@@ -3,7 +3,7 @@
  * /graphql) and returns its URL and a graceful `close()`. Used by main.ts, the tests and the bench.
  * Never imports the emulator.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
 import { createApp } from './http/app.js';
+import { createExpressServer } from './http/express-server.js';
 import { listen } from './http/listen.js';
 import { startMetricsListener } from './http/metrics.js';
 import { warmUp, warmUpExecution } from './http/warmUp.js';
@@ -80,7 +81,8 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
   }
 
   const bulk = await createBulkEngine(config, cache, upstream, logger);
-  const httpServer = createServer();
+  const express = createExpressServer();
+  const httpServer = express.server;
   const pipeline = bffPipeline({
     config,
     logger,
@@ -149,7 +151,7 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
       return response.statusCode < 500;
     },
   });
-  httpServer.on('request', app);
+  express.serve(app);
   const closeSubscriptions = startSubscriptions({ httpServer, schema, validationRules: pipeline.validationRules, config, upstream, cache, bulk, logger });
   httpServer.keepAliveTimeout = 65_000;
   try {

@@ -4,11 +4,12 @@
  * with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets an answer (401 otherwise).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import express from 'express';
 import { registry } from '../metrics.js';
+import { createExpressServer } from './express-server.js';
 
 /** The `/metrics` handler: the registry's text, behind the bearer token when one is given. */
 export function metricsHandler(token: string | null): RequestHandler {
@@ -28,7 +29,8 @@ export async function startMetricsListener(host: string, port: number, token: st
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsHandler(token));
-  const server = createServer(app);
+  const { server, serve } = createExpressServer();
+  serve(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
