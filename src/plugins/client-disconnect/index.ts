@@ -20,35 +20,48 @@ import type { BffPlugin } from '../plugin.js';
  * has been read, so the response's is the one that tells.)
  */
 export function watchClient(res: ServerResponse): ClientLink {
+  return new ResponseClientLink(res);
+}
+
+/**
+ * One request's link. A class, not an object literal with a getter: each evaluation of a literal
+ * with an accessor builds a new hidden class (old generation) holding that request's closure, which
+ * kept every request's objects alive through young-generation collections until the next full one
+ * (measured with `--trace-gc-nvp`: the BFF promoted about 1.4 MB more per scavenge with it).
+ */
+class ResponseClientLink implements ClientLink {
   // Created on first use: a request that makes no upstream call (introspection, `__typename`, a
   // validation error) needs no controller, and an AbortController costs about 10 µs.
-  let controller: AbortController | undefined;
-  let reason: unknown;
-  // Once the response is complete, nothing may still run for it: graphql-js answers as soon as a
-  // non-null field fails, while sibling resolvers may still be reading upstream (pages, retries,
-  // loader batches). Aborting then stops them; mutations have detached and run to completion.
-  res.once('close', () => {
-    reason = res.writableFinished ? responseSent() : clientClosedRequest();
-    controller?.abort(reason);
-  });
-  let attached = true;
-  return {
-    get signal() {
-      if (!attached) return undefined;
-      if (!controller) {
-        controller = new AbortController();
-        // Every upstream call of this request listens on this signal while it runs (and removes
-        // its listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which
-        // is not a leak, so Node's default warning threshold of 10 listeners does not apply.
-        setMaxListeners(0, controller.signal);
-        if (reason !== undefined) controller.abort(reason);
-      }
-      return controller.signal;
-    },
-    detach() {
-      attached = false;
-    },
-  };
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private attached = true;
+
+  constructor(res: ServerResponse) {
+    // Once the response is complete, nothing may still run for it: graphql-js answers as soon as a
+    // non-null field fails, while sibling resolvers may still be reading upstream (pages, retries,
+    // loader batches). Aborting then stops them; mutations have detached and run to completion.
+    res.once('close', () => {
+      this.reason = res.writableFinished ? responseSent() : clientClosedRequest();
+      this.controller?.abort(this.reason);
+    });
+  }
+
+  get signal(): AbortSignal | undefined {
+    if (!this.attached) return undefined;
+    if (!this.controller) {
+      this.controller = new AbortController();
+      // Every upstream call of this request listens on this signal while it runs (and removes
+      // its listener when done): a large read has up to PAGE_CONCURRENCY of them at once, which
+      // is not a leak, so Node's default warning threshold of 10 listeners does not apply.
+      setMaxListeners(0, this.controller.signal);
+      if (this.reason !== undefined) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  detach(): void {
+    this.attached = false;
+  }
 }
 
 /**
