@@ -22,7 +22,7 @@ import { warmUp, warmUpExecution } from './http/warmUp.js';
 import { createLogger, type Logger } from './log.js';
 import { upstreamDuration } from './metrics.js';
 import { createAuthFailureGuard } from './plugins/auth-failures/index.js';
-import { compiledExecutionGateway } from './execution/index.js';
+import { compiledExecutionGateway, stringifyAndRelease } from './execution/index.js';
 import { bffPipeline } from './plugins/index.js';
 import { bffSchemaVersion, buildBffSchema } from './schema/index.js';
 import { createUpstreamClient } from './upstream/client.js';
@@ -109,8 +109,9 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     plugins: pipeline.plugins,
     validationRules: pipeline.validationRules,
     formatError,
-    // JSON kept as upstream text (src/json-text.ts) is written as it is, not parsed and re-serialised.
-    stringifyResult: stringifyResponse,
+    // JSON kept as upstream text (src/json-text.ts) is written as it is, not parsed and re-serialised;
+    // the answer's data is released once written (see stringifyAndRelease).
+    stringifyResult: stringifyAndRelease(stringifyResponse),
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();

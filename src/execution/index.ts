@@ -159,3 +159,29 @@ export function compiledExecutionGateway(schema: GraphQLSchema, options: Compile
     async stop() {},
   };
 }
+
+/** The answer Apollo Server gives `stringifyResult`: its fields in output order. */
+type ApolloResult = { data?: Record<string, unknown> | null; errors?: unknown; extensions?: unknown };
+
+/**
+ * Apollo Server's `stringifyResult`: the answer serialised by `stringify`, after which the
+ * answer's `data` is emptied. Apollo hands the text to the HTTP layer and reads the answer no more.
+ *
+ * Why: Apollo Server's executor hook (`gateway`, used above) wraps each request in an object
+ * literal with a `status` getter and setter that close over Apollo's request context
+ * (`makeGatewayGraphQLRequestContext`, Apollo Server 5.5). V8 gives every evaluation of a literal
+ * with accessors a hidden class of its own, in the old generation, and until the next full
+ * collection that class keeps the closures, so the request context with its answer, alive through
+ * young-generation collections, which copy and then promote it all. Measured with
+ * `--trace-gc-nvp` under the SDK's default query at concurrency 1: 1.83 MB promoted per
+ * scavenge, 0.22 MB with the answer released here (the answer's leaves are the upstream's strings).
+ * Apollo's context then holds only the request's own small objects until that collection.
+ */
+export function stringifyAndRelease(stringify: (result: ApolloResult) => string): (result: ApolloResult) => string {
+  return (result) => {
+    const text = stringify(result);
+    const data = result.data;
+    if (data) for (const key of Object.keys(data)) delete data[key];
+    return text;
+  };
+}

@@ -11,7 +11,8 @@ import { createCache, type BffCache } from '../../src/cache/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import type { BffContext } from '../../src/context.js';
-import { compiledExecutionGateway, createCompiledExecutor, fieldCount } from '../../src/execution/index.js';
+import { compiledExecutionGateway, createCompiledExecutor, fieldCount, stringifyAndRelease } from '../../src/execution/index.js';
+import { JsonText, stringifyResponse } from '../../src/json-text.js';
 import { formatError } from '../../src/errors/index.js';
 import { buildBffSchema } from '../../src/schema/index.js';
 import type { UpstreamClient } from '../../src/upstream/client.js';
@@ -205,5 +206,25 @@ describe('compiled executor', () => {
     expect(executor.compiledCount()).toBe(0);
     expect(await run('{ a: countAssets(projectId: "p") b: countAssets(projectId: "p") }')).toEqual({ data: { a: 3, b: 3 } });
     expect(executor.compiledCount()).toBe(1);
+  });
+});
+
+describe('stringifyAndRelease', () => {
+  it('writes the answer, then empties its data and leaves the rest as it was', () => {
+    const data: Record<string, unknown> = { assets: [{ id: 'a', jsonMetadata: new JsonText('{"x": 1}') }], countAssets: 3 };
+    const errors = [{ message: 'm', path: ['countAssets'] }];
+    const result = { data, errors, extensions: { warnings: ['w'] } };
+    const text = stringifyAndRelease(stringifyResponse)(result);
+    expect(text).toBe('{"data":{"assets":[{"id":"a","jsonMetadata":{"x": 1}}],"countAssets":3},"errors":[{"message":"m","path":["countAssets"]}],"extensions":{"warnings":["w"]}}\n');
+    expect(result.data).toBe(data);
+    expect(data).toEqual({});
+    expect(result.errors).toEqual([{ message: 'm', path: ['countAssets'] }]);
+    expect(result.extensions).toEqual({ warnings: ['w'] });
+  });
+
+  it('writes an answer without data or with null data as it is', () => {
+    const write = stringifyAndRelease(stringifyResponse);
+    expect(write({ errors: [{ message: 'e' }] })).toBe('{"errors":[{"message":"e"}]}\n');
+    expect(write({ data: null, errors: [{ message: 'e' }] })).toBe('{"data":null,"errors":[{"message":"e"}]}\n');
   });
 });
