@@ -27,7 +27,8 @@ export function watchClient(res: ServerResponse): ClientLink {
  * One request's link. A class, not an object literal with a getter: each evaluation of a literal
  * with an accessor builds a new hidden class (old generation) holding that request's closure, which
  * kept every request's objects alive through young-generation collections until the next full one
- * (measured with `--trace-gc-nvp`: the BFF promoted about 1.4 MB more per scavenge with it).
+ * (measured with `--trace-gc-nvp` on the BFF under `{ __typename }` at concurrency 1: 1,787 KB promoted
+ * per scavenge with it, 577 KB without).
  */
 class ResponseClientLink implements ClientLink {
   // Created on first use: a request that makes no upstream call (introspection, `__typename`, a
