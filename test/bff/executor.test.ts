@@ -109,6 +109,20 @@ const OPERATIONS: Array<[string, string, Record<string, unknown>, string[], bool
   ['invalid variables', 'query Q($w: AssetWhere) { countAssets(projectId: "p", where: $w) }', { w: { createdAtGte: '31/01/2024', statusIn: ['NOPE'] } }, ['BAD_USER_INPUT', 'BAD_USER_INPUT']],
   ['a missing required variable', 'query Q($p: ID!) { countAssets(projectId: $p) }', {}, ['BAD_USER_INPUT']],
   ['a variable of the wrong type', 'query Q($p: ID!, $f: Int) { assets(projectId: $p, first: $f) { id } }', { p: 'x', f: 'abc' }, ['BAD_USER_INPUT']],
+  ['an empty list for an input object', 'query Q($w: AssetWhere) { countAssets(projectId: "p", where: $w) }', { w: [] }, ['BAD_USER_INPUT']],
+  ['a required variable with a default, omitted', 'query Q($p: ID! = "project-1") { countAssets(projectId: $p) }', {}, []],
+  [
+    'a mutation with invalid inputs',
+    'mutation M($a: [AssetPropertiesInput!]!) { updatePropertiesInAssets(projectId: "p", assets: $a) { assetIds } }',
+    { a: [{ id: 'asset-1', priority: 1.5, resolution: { width: 'wide' } }, { id: 3, unknown: true }] },
+    ['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT'],
+  ],
+  [
+    'a mutation refused by its own checks',
+    'mutation M($a: [AssetPropertiesInput!]!) { updatePropertiesInAssets(projectId: "p", assets: $a) { assetIds } }',
+    { a: [{ priority: 1 }] },
+    ['BAD_USER_INPUT'],
+  ],
 ];
 
 describe('compiled executor', () => {
@@ -148,24 +162,29 @@ describe('compiled executor', () => {
     expect(plain.compiledCount()).toBe(0);
   });
 
-  it('compiles a query on its n-th sighting only, and never a mutation', async () => {
+  it('compiles a query or a mutation on its n-th sighting only, and never a subscription', async () => {
     const schema = await buildBffSchema();
     const executor = createCompiledExecutor(schema, { compileAfter: 2 });
+    const runTwice = async (text: string, variables: Record<string, unknown>) => {
+      const document = parse(text);
+      const operation = document.definitions[0] as OperationDefinitionNode;
+      const results = [];
+      for (let i = 0; i < 2; i++) results.push(shown(await executor.run({ document, operation, key: text, operationName: null, variables, contextValue: context() })));
+      return results;
+    };
     const query = 'query Q($p: ID!) { countAssets(projectId: $p) }';
-    const document = parse(query);
-    const operation = document.definitions[0] as OperationDefinitionNode;
-    const run = () => executor.run({ document, operation, key: query, operationName: null, variables: { p: 'p' }, contextValue: context() });
-    expect(shown(await run())).toEqual({ data: { countAssets: 3 } });
-    expect(executor.compiledCount()).toBe(0);
-    expect(shown(await run())).toEqual({ data: { countAssets: 3 } });
+    expect(await runTwice(query, { p: 'p' })).toEqual([{ data: { countAssets: 3 } }, { data: { countAssets: 3 } }]);
     expect(executor.compiledCount()).toBe(1);
 
-    const mutation = 'mutation { updatePropertiesInAssets(projectId: "p", assets: []) { assetIds } }';
-    const mutationDoc = parse(mutation);
-    for (let i = 0; i < 3; i++) {
-      await executor.run({ document: mutationDoc, operation: mutationDoc.definitions[0] as OperationDefinitionNode, key: mutation, operationName: null, variables: {}, contextValue: context() });
-    }
-    expect(executor.compiledCount()).toBe(1);
+    // Refused by its own checks (no id), the same way on graphql-js and compiled.
+    const mutation = 'mutation M($a: [AssetPropertiesInput!]!) { updatePropertiesInAssets(projectId: "p", assets: $a) { assetIds } }';
+    const [first, second] = await runTwice(mutation, { a: [{ priority: 2 }] });
+    expect(second).toEqual(first);
+    expect((first as { errors: Array<{ extensions: { code: string } }> }).errors.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(executor.compiledCount()).toBe(2);
+
+    await runTwice('subscription S { bulkOperation(id: "op-1") { id } }', {});
+    expect(executor.compiledCount()).toBe(2);
   });
 
   it('remembers at most maxEntries operations', async () => {
