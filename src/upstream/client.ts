@@ -3,7 +3,8 @@
  * caller's credential forwarded, per-attempt timeout, retries within a total deadline, a
  * per-credential rate limit, and failures mapped to the contract's codes.
  */
-import { Pool } from 'undici';
+import { isAscii } from 'node:buffer';
+import { Pool, type Dispatcher } from 'undici';
 import { BffError, BffErrorCode } from '../errors/index.js';
 import { mutationBatches } from '../metrics.js';
 import { authorizationHeader } from './credential.js';
@@ -82,33 +83,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
   const pool = new Pool(endpoint.origin, { connections: options.connections, keepAliveTimeout: 30_000, pipelining: 1 });
 
   async function attempt(credential: Credential, body: string, timeoutMs: number, rootField: string, signal?: AbortSignal): Promise<AttemptResult> {
-    // One controller per attempt, aborted by its timer or by the caller's signal (cheaper than
-    // AbortSignal.timeout + AbortSignal.any on every upstream call).
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The upstream attempt timed out.', 'TimeoutError'));
-    }, timeoutMs);
-    const onAbort = () => controller.abort(signal!.reason);
-    if (signal) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
-    const combined = controller.signal;
     const started = performance.now();
     let result = 'network';
     try {
-      const response = await pool.request({
-        path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: authorizationHeader(credential) },
-        body,
-        signal: combined,
-      });
+      const response = await exchange(pool, path, { 'content-type': 'application/json', accept: 'application/json', authorization: authorizationHeader(credential) }, body, timeoutMs, signal);
       result = String(response.statusCode);
-      const text = await response.body.text();
-      const parsed = parseBody(text);
+      const parsed = parseBody(response.text);
       // Like the SDK's transport: a JSON body with data/errors is read whatever the status, except
       // the statuses that mean "try again" or "not allowed".
       if (parsed && response.statusCode < 500 && ![401, 403, 429].includes(response.statusCode)) return { ok: true, body: parsed };
@@ -117,11 +97,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
       return { ok: false, outcome: { kind: 'status', status: response.statusCode, retryAfterMs } };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timedOut) return (result = 'timeout'), { ok: false, outcome: { kind: 'timeout' } };
+      if (error instanceof AttemptTimeout) return (result = 'timeout'), { ok: false, outcome: { kind: 'timeout' } };
       return { ok: false, outcome: { kind: 'network', sent: !isConnectError(error) } };
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
       options.onAttempt?.({ rootField, result, durationMs: performance.now() - started });
     }
   }
@@ -157,20 +135,136 @@ export function createUpstreamClient(options: UpstreamClientOptions): PooledUpst
     },
     async warmUp(timeoutMs = 2000) {
       try {
-        const response = await pool.request({
-          path,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: '{"query":"{ __typename }"}',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        parseBody(await response.body.text());
+        await exchange(pool, path, { 'content-type': 'application/json', accept: 'application/json' }, '{"query":"{ __typename }"}', timeoutMs);
       } catch {
         // an unreachable upstream is reported by /readyz, not at start
       }
     },
     close: () => pool.close(),
   };
+}
+
+/** An attempt that outlived its timeout (aborted). */
+class AttemptTimeout extends Error {
+  constructor() {
+    super('The upstream attempt timed out.');
+    this.name = 'TimeoutError';
+  }
+}
+
+interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body decoded as UTF-8. */
+  text: string;
+}
+
+/**
+ * One POST through undici's dispatcher interface: the answer's status, headers and body text,
+ * rejected with `AttemptTimeout` after `timeoutMs`, with the caller's `signal`'s reason when it
+ * aborts, or with undici's error. The body is collected in plain chunks, with none of the
+ * per-request objects `pool.request` makes (a Readable stream and its events, an async resource,
+ * an abort controller and listener); the BFF reads every upstream answer whole anyway.
+ */
+function exchange(pool: Pool, path: string, headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    const exchange = new Exchange(resolve, reject, timeoutMs, signal);
+    if (signal?.aborted) return exchange.fail(signal.reason);
+    pool.dispatch({ path, method: 'POST', headers, body }, exchange);
+  });
+}
+
+/**
+ * The dispatch handler of `exchange`: settles its promise once, then lets go of everything it
+ * held (undici may keep a finished request's handler a while; what it references would outlive
+ * young-generation collections).
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private settle: { resolve: (response: UpstreamResponse) => void; reject: (error: unknown) => void } | null;
+  /** Set once the exchange failed (timeout, abort): the request is aborted when it starts. */
+  private failure: Error | null = null;
+  private statusCode = 0;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private timer: NodeJS.Timeout | null;
+  private signal: AbortSignal | null = null;
+  private readonly onAbort = (): void => this.fail(this.signal?.reason);
+
+  constructor(resolve: (response: UpstreamResponse) => void, reject: (error: unknown) => void, timeoutMs: number, signal?: AbortSignal) {
+    this.settle = { resolve, reject };
+    this.timer = setTimeout(() => this.fail(new AttemptTimeout()), timeoutMs);
+    if (signal && !signal.aborted) {
+      this.signal = signal;
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** Rejects with `reason` (once) and aborts the request, now or when it starts. */
+  fail(reason: unknown): void {
+    const settle = this.finish();
+    if (!settle) return;
+    this.failure = reason instanceof Error ? reason : new Error(String(reason));
+    settle.reject(reason);
+    this.controller?.abort(this.failure);
+  }
+
+  /** Ends the exchange: its settle functions (null when already ended). */
+  private finish(): { resolve: (response: UpstreamResponse) => void; reject: (error: unknown) => void } | null {
+    const settle = this.settle;
+    this.settle = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = null;
+    return settle;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.failure) controller.abort(this.failure);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return; // informational: the answer follows
+    this.statusCode = statusCode;
+    this.headers = headers;
+    this.chunks = [];
+    this.length = 0;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settle) {
+      this.chunks.push(chunk);
+      this.length += chunk.length;
+    }
+  }
+
+  onResponseEnd(): void {
+    const settle = this.finish();
+    this.controller = null;
+    if (!settle) return;
+    const bytes = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.length);
+    const headers = this.headers;
+    this.chunks = [];
+    this.headers = {};
+    settle.resolve({ statusCode: this.statusCode, headers, text: decodeUtf8(bytes) });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.controller = null;
+    this.finish()?.reject(error);
+  }
+}
+
+/**
+ * UTF-8 bytes as text, a leading byte order mark dropped (as fetch's `text()`). ASCII, what a
+ * JSON answer almost always is, is copied as Latin-1: four times faster than Node 20's UTF-8 decoder.
+ */
+export function decodeUtf8(bytes: Buffer): string {
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8', start);
 }
 
 function parseBody(text: string): { data?: unknown; errors?: unknown } | null {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BffError } from '../../src/errors/index.js';
-import { createUpstreamClient, type Credential, type PooledUpstreamClient } from '../../src/upstream/client.js';
+import { createUpstreamClient, decodeUtf8, type Credential, type PooledUpstreamClient } from '../../src/upstream/client.js';
 import { parseCredential } from '../../src/upstream/credential.js';
 import { createRateLimiter } from '../../src/upstream/rate-limit.js';
 import { recordingClock } from '../helpers/clock.js';
@@ -60,6 +60,34 @@ describe('upstream client', () => {
     expect(calls.auth).toEqual(['X-API-Key: secret-key-1']);
     await client().execute({ scheme: 'bearer', value: 't', hash: 'h' }, query);
     expect(calls.auth).toEqual(['Bearer t']);
+  });
+
+  it('reads an answer sent in chunks, with UTF-8 text and a byte order mark', async () => {
+    const text = 'Zoë, 日本語, 🎉, \u00e9t\u00e9';
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ data: { data: { text, pad: 'x'.repeat(200_000) } } }))]);
+      // Split inside the multi-byte characters: the client decodes the whole body, not each chunk.
+      res.write(bytes.subarray(0, 40));
+      setTimeout(() => res.end(bytes.subarray(40)), 10);
+    };
+    const data = await client().execute<{ data: { text: string; pad: string } }>(credential, query);
+    expect(data.data.text).toBe(text);
+    expect(data.data.pad).toHaveLength(200_000);
+  });
+
+  it('stops an attempt in flight when the caller aborts: its reason, at once, the connection closed', async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    handler = (_req, res) => res.on('close', closed); // never answers
+    const controller = new AbortController();
+    const reason = new Error('client gone');
+    setTimeout(() => controller.abort(reason), 50);
+    const started = performance.now();
+    await expect(client({ timeoutMs: 5000 }).execute(credential, query, controller.signal)).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(1000);
+    await connectionClosed;
+    expect(calls.n).toBe(1);
   });
 
   it('retries 503 then succeeds', async () => {
@@ -164,6 +192,17 @@ describe('upstream client', () => {
   it('maps a refused connection to UPSTREAM_UNAVAILABLE', async () => {
     const c = client({ url: 'http://127.0.0.1:1/graphql', retries: 1 });
     expect((await rejection(c.execute(credential, query))).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+});
+
+describe('decodeUtf8', () => {
+  it('decodes ASCII and UTF-8 alike and drops a leading byte order mark only', () => {
+    expect(decodeUtf8(Buffer.from('{"a":"plain"}'))).toBe('{"a":"plain"}');
+    expect(decodeUtf8(Buffer.from('{"a":"ünïcødé ✓"}'))).toBe('{"a":"ünïcødé ✓"}');
+    expect(decodeUtf8(Buffer.from('\ufeff{"a":1}'))).toBe('{"a":1}');
+    expect(decodeUtf8(Buffer.from('{"a":"\ufeff"}'))).toBe('{"a":"\ufeff"}');
+    expect(decodeUtf8(Buffer.from([0xef, 0xbb]))).toBe('\ufffd');
+    expect(decodeUtf8(Buffer.alloc(0))).toBe('');
   });
 });
 
