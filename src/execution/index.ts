@@ -3,7 +3,10 @@
  * plain functions (no per-field argument coercion, resolve-info allocation or completion dispatch;
  * variables coerced by generated code) and run through Apollo Server's executor hook (its
  * `gateway` interface, here serving the BFF's own schema). Operations seen fewer times,
- * subscriptions, and anything graphql-jit cannot compile run on graphql-js as before. Parsing,
+ * subscriptions, and anything graphql-jit cannot compile run on graphql-js as before. Compiled
+ * operations write values of the built-in scalars and of enums as resolvers give them
+ * (`disableLeafSerialization`): the BFF's own values are serialized by their types, and upstream
+ * objects are serialized once when read (src/schema/leaves.ts). Parsing,
  * validation, plugins and error formatting stay Apollo's. Invalid variables get graphql-js's
  * errors (messages, nodes, BAD_USER_INPUT), whichever executor runs.
  *
@@ -146,7 +149,7 @@ export function createCompiledExecutor(schema: GraphQLSchema, options: CompiledE
       entry.seen += 1;
       if (entry.compiled === undefined && entry.seen >= options.compileAfter) {
         // null: too large to compile, or refused by graphql-jit (reported errors): stays on graphql-js.
-        const result = fieldCount(document, operation, maxFields) > maxFields ? null : compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
+        const result = fieldCount(document, operation, maxFields) > maxFields ? null : compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false, disableLeafSerialization: true });
         entry.compiled = result && isCompiledQuery(result) ? result : null;
         if (entry.compiled) compiled += 1;
       }

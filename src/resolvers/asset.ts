@@ -3,7 +3,9 @@
  * `Asset.__resolveReference` goes through the per-request by-id loader, so a gateway's `_entities`
  * request costs one upstream call per 100 representations.
  */
+import { GraphQLID } from 'graphql';
 import type { AssetResolvers, ProjectResolvers } from './__generated__/resolvers.js';
+import { serializeLeaf } from '../schema/leaves.js';
 import type { BffContext } from '../context.js';
 import { checkId } from '../limits/inputs.js';
 import { assetSelection } from './projection.js';
@@ -19,5 +21,6 @@ export const Asset: AssetResolvers<BffContext> = {
 };
 
 export const Project: ProjectResolvers<BffContext> = {
-  __resolveReference: (reference) => ({ id: reference.id }),
+  // The representation's id is the client's: serialized here, as compiled operations do not.
+  __resolveReference: (reference) => ({ id: serializeLeaf(GraphQLID, reference.id) as string }),
 };

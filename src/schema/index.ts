@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { parse, type DocumentNode, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { BffContext } from '../context.js';
 import type { MutationResolver, MutationWrapper } from '../plugins/plugin.js';
 import type { MutationResolvers, Resolvers } from '../resolvers/__generated__/resolvers.js';
@@ -19,6 +19,8 @@ import { Asset, Project } from '../resolvers/asset.js';
 import { AssetMutationResult, Mutation } from '../resolvers/mutation.js';
 import { Query } from '../resolvers/query.js';
 import { bulkResolvers } from '../bulk/resolvers.js';
+import { setAssetLeafSerializer } from '../upstream/assets.js';
+import { upstreamLeafSerializer } from './leaves.js';
 import { JSONScalar } from './scalars.js';
 import { withSpec2021DirectiveLocations } from './spec2021.js';
 
@@ -77,7 +79,9 @@ export function buildBffSchema(wrappers: readonly MutationWrapper[] = []): Promi
     // stored records typed in src/bulk.
     const withBulk = { ...resolvers } as Record<string, object>;
     for (const [type, fields] of Object.entries(bulkResolvers)) withBulk[type] = { ...(withBulk[type] ?? {}), ...fields };
-    return withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: withBulk as typeof resolvers }]));
+    const schema = withSpec2021DirectiveLocations(buildSubgraphSchema([{ typeDefs: bffTypeDefs(), resolvers: withBulk as typeof resolvers }]));
+    setAssetLeafSerializer(upstreamLeafSerializer(schema.getType('Asset') as GraphQLObjectType));
+    return schema;
   });
   built = { wrappers: [...wrappers], schema };
   return schema;

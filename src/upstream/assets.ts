@@ -75,7 +75,19 @@ export function parseAsset(asset: UpstreamAsset): UpstreamAsset {
     asset.labels = [];
   }
   if (asset.latestLabel !== undefined) asset.latestLabel = parseLabel(asset.latestLabel);
+  serializeLeaves?.(asset);
   return asset;
+}
+
+let serializeLeaves: ((asset: UpstreamAsset) => void) | null = null;
+
+/**
+ * Installed by the schema when it is built (src/schema/leaves.ts): serializes, in place, the
+ * values of built-in scalars and enums of an asset read from upstream, its labels' and users'
+ * included, as graphql-js would when writing them (compiled operations do not).
+ */
+export function setAssetLeafSerializer(serialize: (asset: UpstreamAsset) => void): void {
+  serializeLeaves = serialize;
 }
 
 /** One upstream `assets` page. */

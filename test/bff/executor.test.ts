@@ -42,12 +42,26 @@ const asset = (i: number) => ({
   projectId: 'project-1',
 });
 
+/** An asset whose upstream values do not all fit the public types (serialized or refused per field). */
+const oddAsset = () => ({
+  ...asset(1),
+  id: 'asset-odd',
+  externalId: 42,
+  status: 'IN_REVIEW',
+  priority: '7',
+  isHoneypot: 1,
+  consensusMark: 'high',
+  honeypotMark: 2 ** 40,
+  labels: [{ ...label(1), id: 5, labelType: 'NOPE', author: { id: 'u', email: false } }],
+  latestLabel: { ...label(2), labelType: 7 },
+});
+
 /** Answers every `assets` call with the ids asked for (by id) or three assets, and counts with 3. */
 const upstream: UpstreamClient = {
   async execute<T>(_credential: unknown, call: { rootField: string; variables?: Record<string, unknown> }): Promise<T> {
     if (call.rootField === 'countAssets') return { data: 3 } as T;
     const where = (call.variables?.['where'] ?? {}) as { idIn?: string[] };
-    const rows = where.idIn ? where.idIn.filter((id) => id !== 'asset-missing').map((id) => asset(Number(id.split('-')[1]))) : [0, 1, 2].map(asset);
+    const rows = where.idIn ? where.idIn.filter((id) => id !== 'asset-missing').map((id) => (id === 'asset-odd' ? oddAsset() : asset(Number(id.split('-')[1])))) : [0, 1, 2].map(asset);
     return { data: rows } as T;
   },
 };
@@ -103,6 +117,13 @@ const OPERATIONS: Array<[string, string, Record<string, unknown>, string[], bool
     { r: [{ __typename: 'Asset', id: 'asset-2' }, { __typename: 'Project', id: 'project-9' }, { __typename: 'Asset', id: 'asset-missing' }] },
     [],
   ],
+  [
+    'upstream values serialized or refused as graphql-js does',
+    '{ asset(id: "asset-odd") { id externalId status priority isHoneypot consensusMark honeypotMark labels { id labelType author { id email } } latestLabel { labelType } } }',
+    {},
+    ['INTERNAL_SERVER_ERROR', 'INTERNAL_SERVER_ERROR', 'INTERNAL_SERVER_ERROR', 'INTERNAL_SERVER_ERROR'],
+  ],
+  ['a project representation with a numeric id', 'query Q($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id } } }', { r: [{ __typename: 'Project', id: 7 }, { __typename: 'Project', id: { x: 1 } }] }, ['INTERNAL_SERVER_ERROR']],
   ['a resolver error with its code (no credential)', '{ assets(projectId: "project-1") { id } }', {}, ['UNAUTHENTICATED'], false],
   ['a bad argument beside a good field', '{ assets(projectId: "project-1", first: -1) { id } ok: countAssets(projectId: "project-1") }', {}, ['BAD_USER_INPUT']],
   ['a filter error naming its field', 'query Q($w: AssetWhere) { countAssets(projectId: "p", where: $w) }', { w: { metadataWhere: { a: { b: 1 } } } }, ['BAD_USER_INPUT']],
