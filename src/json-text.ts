@@ -101,11 +101,11 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 
 /**
- * Scans a JSON string starting after its opening quote; returns the index after the closing
+ * Scans a JSON string character by character, starting after its opening quote; returns the index after the closing
  * quote, or -1 when it is malformed or holds what must not be written out as is (a control
  * character, a lone surrogate).
  */
-function scanString(s: string, i: number): number {
+function scanStringByCharacter(s: string, i: number): number {
   for (;;) {
     const c = s.charCodeAt(i++);
     if (c === 34) return i;
@@ -125,6 +125,34 @@ function scanString(s: string, i: number): number {
       i += 1;
     }
   }
+}
+
+/** A character after which a string cannot be taken up to its next quote as it is. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const SPECIAL = /[\\\u0000-\u001f\ud800-\udfff]/g;
+/**
+ * Where the next such character is in the text `isJsonText` is checking (its length when there is
+ * none), valid from the last position it was searched from; -1 when not searched yet. Reset by
+ * `isJsonText` for each text.
+ */
+let nextSpecial = -1;
+
+/**
+ * Scans a JSON string starting after its opening quote; returns the index after the closing
+ * quote, or -1 (as `scanStringByCharacter`). A string with no backslash, control character or
+ * surrogate before its closing quote, most of them, ends at that quote: both are found by the
+ * engine's own searches (`indexOf` and one regular expression search per such character in the
+ * text), about ten times faster than a loop over the characters in JavaScript. Any other string is
+ * scanned character by character.
+ */
+function scanString(s: string, i: number): number {
+  const quote = s.indexOf('"', i);
+  if (quote < 0) return -1;
+  if (nextSpecial < i) {
+    SPECIAL.lastIndex = i;
+    nextSpecial = SPECIAL.test(s) ? SPECIAL.lastIndex - 1 : s.length;
+  }
+  return quote < nextSpecial ? quote + 1 : scanStringByCharacter(s, i);
 }
 
 /** Scans an object member's key and colon (whitespace around them allowed) from `i`; returns the index after the colon, or -1. */
@@ -170,6 +198,7 @@ const OPEN = new Uint8Array(JSON_TEXT_MAX_DEPTH);
  */
 export function isJsonText(s: string): boolean {
   const n = s.length;
+  nextSpecial = -1;
   // Open containers (1 = object, 0 = array), in the one stack this synchronous function shares.
   const open = OPEN;
   let depth = 0;
