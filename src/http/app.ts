@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(
     '/graphql',
-    graphqlRequestLog(deps.logger, deps.warmUpToken),
+    graphqlRequestLog(app, deps.logger, deps.warmUpToken),
     express.json({ limit: config.BODY_LIMIT }),
     // graphql-js parses documents recursively: refuse over-nested ones before Apollo parses them.
     (req, res, next) => {
