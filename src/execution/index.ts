@@ -6,9 +6,9 @@
  * subscriptions, and anything graphql-jit cannot compile run on graphql-js as before. Compiled
  * operations write values of the built-in scalars and of enums as resolvers give them
  * (`disableLeafSerialization`): the BFF's own values are serialized by their types, and upstream
- * objects are serialized once when read (src/schema/leaves.ts). Parsing,
- * validation, plugins and error formatting stay Apollo's. Invalid variables get graphql-js's
- * errors (messages, nodes, BAD_USER_INPUT), whichever executor runs.
+ * objects are serialized once when read (src/schema/leaves.ts). Parsing, validation, plugins and
+ * error formatting stay Apollo's. Invalid variables get graphql-js's errors (messages, nodes,
+ * BAD_USER_INPUT), whichever executor runs.
  *
  * Bounded: at most `maxEntries` operations are remembered (sightings and compiled functions, least
  * recently used dropped first), and only operations of at most `maxFields` fields are compiled:

@@ -5,8 +5,8 @@
  * the built-in scalars and of enums are written as resolvers give them, without the serializer
  * call and the location and path arrays graphql-jit allocates for every such value (three to four
  * objects per leaf, 1,800 leaves in an answer to the SDK's default query). Every such value the
- * BFF answers with must then be serialized already. The BFF's own values are (typed, enum values
- * are their names); objects read from upstream (assets, their labels, users, resolutions) get
+ * BFF answers with must then be serialized already. The BFF's own values already are (they are
+ * typed, and its enum values are their names); objects read from upstream (assets, their labels, users, resolutions) get
  * here, field by field, the serialization graphql-js applies when it completes them, a value it
  * cannot serialize being replaced by the error it raises, which both executors report for that
  * field as graphql-js would. Serializing again is harmless: graphql-js does, on operations that
@@ -24,7 +24,6 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
 } from 'graphql';
-
 
 /** How a field's value is checked: a built-in scalar's kind, an enum, or an object type. */
 const enum Kind {
@@ -44,7 +43,7 @@ interface Entry {
   listDepth: number;
   /** The leaf type (its serializer for values that are not already what it writes). */
   leaf: GraphQLLeafType | null;
-  /** An enum's value names. */
+  /** An enum's value names, when every value is its own name (else null: always serialized). */
   names: ReadonlySet<string> | null;
   /** An object type. */
   object: GraphQLObjectType | null;
@@ -77,7 +76,10 @@ function planFor(type: GraphQLObjectType, plans: Map<GraphQLObjectType, Entry[]>
     }
     const named = getNamedType(field.type);
     if (isEnumType(named)) {
-      plan.push({ name: field.name, kind: Kind.Enum, listDepth, leaf: named, names: new Set(named.getValues().map((v) => v.name)), object: null });
+      // The names let a value through unchanged only when every value is its own name (no internal values).
+      const values = named.getValues();
+      const names = values.every((v) => v.value === v.name) ? new Set(values.map((v) => v.name)) : null;
+      plan.push({ name: field.name, kind: Kind.Enum, listDepth, leaf: named, names, object: null });
     } else if (isSpecifiedScalarType(named)) {
       plan.push({ name: field.name, kind: SCALAR_KINDS[named.name] as Kind, listDepth, leaf: named as GraphQLLeafType, names: null, object: null });
     } else if (isObjectType(named)) {
@@ -128,8 +130,7 @@ function writtenTest(entry: Entry, index: number): string {
     case Kind.Float:
       return "(typeof x === 'number' && Number.isFinite(x))";
     default:
-      // Enum values are their names (no internal values in this schema).
-      return `(typeof x === 'string' && names[${index}].has(x))`;
+      return entry.names ? `(typeof x === 'string' && names[${index}].has(x))` : 'false';
   }
 }
 

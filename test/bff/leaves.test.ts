@@ -3,7 +3,7 @@
  * built-in scalar and enum value of an asset read from upstream, in place, nested objects and
  * lists included; values it cannot write become its errors; other fields are left alone.
  */
-import { buildSchema, GraphQLError, type GraphQLObjectType } from 'graphql';
+import { buildSchema, GraphQLEnumType, GraphQLError, GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { upstreamLeafSerializer } from '../../src/schema/leaves.js';
 import { buildBffSchema } from '../../src/schema/index.js';
@@ -61,5 +61,17 @@ describe('upstreamLeafSerializer', () => {
     serialize(value);
     expect(value).toEqual({ grid: [[1, 2, null], null, [1]], names: ['3', 'x'], one: 'A', computed: 'not read', child: { one: expect.any(GraphQLError), grid: 5 } });
     expect(((value['child'] as Record<string, unknown>)['one'] as Error).message).toBe('Enum "E" cannot represent value: "C"');
+  });
+
+  it('serializes enums with internal values every time (their names are not what resolvers give)', () => {
+    const Level = new GraphQLEnumType({ name: 'Level', values: { LOW: { value: 1 }, HIGH: { value: 2 } } });
+    const T = new GraphQLObjectType({ name: 'T', fields: { level: { type: Level } } });
+    const serialize = upstreamLeafSerializer(T);
+    const value: Record<string, unknown> = { level: 2 };
+    serialize(value);
+    expect(value).toEqual({ level: 'HIGH' });
+    const named: Record<string, unknown> = { level: 'HIGH' };
+    serialize(named);
+    expect(named['level']).toBeInstanceOf(GraphQLError);
   });
 });
