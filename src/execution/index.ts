@@ -158,16 +158,14 @@ export function createCompiledExecutor(schema: GraphQLSchema, options: CompiledE
       // for 10,000 mutation inputs. It accepts the values graphql-js accepts and coerces them alike
       // (test/bff/variable-coercion.test.ts), except one: an empty list where an input object is
       // expected, which graphql-js refuses; variables holding an empty list are coerced by
-      // graphql-js. A value graphql-jit refuses gets graphql-js's errors (graphql-jit's messages
-      // differ and lack the variable's node).
+      // graphql-js.
       if (holdsEmptyList(variables)) return coercedByGraphqlJs(entry.compiled, operation, variables, contextValue);
       const result = entry.compiled.query(undefined, contextValue, variables ?? {});
       if (isPromiseLike(result) || 'data' in result) return result;
-      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
-      if (coerced.errors) return { errors: coerced.errors };
-      // Refused by graphql-jit alone (an omitted non-null variable or input field that has a
-      // default, which graphql-jit does not apply): graphql-js runs the operation.
-      return slow(document, operationName, variables, contextValue);
+      // Refused by graphql-jit: graphql-js's errors, or, for what only graphql-jit refuses (an
+      // omitted non-null variable or input field that has a default, which graphql-jit does not
+      // apply), graphql-js's values, with which the compiled operation runs.
+      return coercedByGraphqlJs(entry.compiled, operation, variables, contextValue);
     },
     compiledCount: () => compiled,
   };

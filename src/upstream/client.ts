@@ -168,9 +168,9 @@ interface UpstreamResponse {
  */
 function exchange(pool: Pool, path: string, headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    const exchange = new Exchange(resolve, reject, timeoutMs, signal);
-    if (signal?.aborted) return exchange.fail(signal.reason);
-    pool.dispatch({ path, method: 'POST', headers, body }, exchange);
+    const handler = new Exchange(resolve, reject, timeoutMs, signal);
+    if (signal?.aborted) return handler.fail(signal.reason);
+    pool.dispatch({ path, method: 'POST', headers, body }, handler);
   });
 }
 
