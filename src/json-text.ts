@@ -67,22 +67,24 @@ const NEEDLE_FROM = 3;
 const NEEDLE = MARKER_JSON.slice(NEEDLE_FROM, -1);
 
 /**
- * `JSON.stringify(value)` with every `JsonText` written as its text, and a final newline (as
- * Apollo Server's default). Used for every GraphQL response body.
+ * `JSON.stringify(value)`, except that every `JsonText` is written as its text; `undefined` where
+ * JSON.stringify gives undefined. With `trim` 1, without its first and last characters (an
+ * array's brackets).
  */
-export function stringifyResponse(value: unknown): string {
+function stringifySpliced(value: unknown, trim: 0 | 1 = 0): string | undefined {
   const texts: string[] = [];
   splice = { texts, marker: MARKER };
-  let json: string;
+  let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    json = JSON.stringify(value) as string | undefined;
   } finally {
     splice = null;
   }
-  if (texts.length === 0) return `${json}\n`;
+  if (json === undefined) return json;
+  if (texts.length === 0) return trim === 0 ? json : json.slice(1, -1);
   // Concatenated, not joined: the writer flattens the result once as it encodes it.
   let out = '';
-  let from = 0;
+  let from = trim;
   for (const text of texts) {
     // Markers appear in the order toJSON was called: depth-first, the order of the output.
     const at = json.indexOf(NEEDLE, from) - NEEDLE_FROM;
@@ -91,9 +93,139 @@ export function stringifyResponse(value: unknown): string {
     out += text;
     from = at + MARKER_JSON.length;
   }
-  out += json.slice(from);
-  out += '\n';
+  out += json.slice(from, json.length - trim);
   return out;
+}
+
+/**
+ * `text` as UTF-8, encoded by the fastest of Node 20's encoders for it. A text whose UTF-8 length
+ * equals its length is ASCII, whose UTF-8 bytes are its Latin-1 bytes: a plain copy. Otherwise
+ * TextEncoder, several times faster than Buffer's own UTF-8 writer, which is also what the socket
+ * uses for a string. Measured on a 105 KB ASCII answer: 204 µs (Buffer.from or the socket), 23 µs
+ * here; on 1 MB, 3.66 ms against 0.55 ms with TextEncoder.
+ */
+export function utf8(text: string): Buffer {
+  if (Buffer.byteLength(text) === text.length) return Buffer.from(text, 'latin1');
+  const bytes = encoder.encode(text);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 bytes, written into one buffer that doubles as it fills. Each text is encoded on its own
+ * (a slice of an array at most), never the text of a whole answer: see `serializeResponse`.
+ */
+class Utf8Sink {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  add(text: string): void {
+    // Flattens the text if it is made of parts; its UTF-8 length equals its length when it is ASCII.
+    const size = Buffer.byteLength(text);
+    if (this.length + size > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + size));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    if (size === text.length) this.length += this.buffer.write(text, this.length, 'latin1');
+    else this.length += encoder.encodeInto(text, this.buffer.subarray(this.length)).written;
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/** First size of an answer's buffer, bytes. */
+const INITIAL_BYTES = 64 * 1024;
+
+/** Longest array written by one JSON.stringify call; longer ones are written in slices of this length. */
+const ARRAY_SLICE = 64;
+/** Nesting down to which objects and arrays are walked here, in search of long arrays. */
+const WALK_DEPTH = 8;
+
+/** Whether JSON.stringify would write `value` as the members of an object, with no `toJSON`. */
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Whether `value` is written by `write` member by member (never left out, as JSON.stringify leaves out undefined). */
+function walked(value: unknown, depth: number): value is object {
+  if (typeof value !== 'object' || value === null || depth >= WALK_DEPTH) return false;
+  if (Array.isArray(value)) return value.length > ARRAY_SLICE && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return isPlainObject(value);
+}
+
+/** Writes `value` as JSON.stringify would, JSON texts spliced; returns false when there is nothing to write (undefined). */
+function write(value: unknown, sink: Utf8Sink, depth: number): boolean {
+  if (!walked(value, depth)) {
+    const json = stringifySpliced(value);
+    if (json === undefined) return false;
+    sink.add(json);
+    return true;
+  }
+  if (Array.isArray(value)) {
+    // Slices of the array, each written without its brackets.
+    for (let i = 0; i < value.length; i += ARRAY_SLICE) {
+      sink.add(i === 0 ? '[' : ',');
+      sink.add(stringifySpliced(value.slice(i, i + ARRAY_SLICE), 1) as string);
+    }
+    sink.add(']');
+    return true;
+  }
+  let first = true;
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const member = object[key];
+    const name = `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    if (walked(member, depth + 1)) {
+      sink.add(name);
+      write(member, sink, depth + 1);
+    } else {
+      const json = stringifySpliced(member);
+      if (json === undefined) continue; // left out, as JSON.stringify leaves it out
+      sink.add(name);
+      sink.add(json);
+    }
+    first = false;
+  }
+  sink.add(first ? '{}' : '}');
+  return true;
+}
+
+/**
+ * The UTF-8 bytes of `JSON.stringify(value)` with every `JsonText` written as its text, and a
+ * final newline (as Apollo Server's default). Used for every GraphQL response body.
+ *
+ * Written in pieces: objects are walked member by member and long arrays written by slices of
+ * `ARRAY_SLICE` elements, each piece by JSON.stringify and encoded into one buffer as it comes.
+ * No text of the whole answer is built: a string past V8's regular object size (128 KB) is placed
+ * in fresh memory, which on these machines costs about 4 ms per MB to fill, and JSON.stringify's
+ * output for a large value is a string of parts, flattened (copied into one such string) before
+ * it can be searched or encoded. Measured in the server on a 5,000-asset answer of 904 KB:
+ * 4.1–4.6 ms from the answer to its bytes, against 16–20 ms for one JSON.stringify and the
+ * splicing (10.0–12.3 ms), then the encoding of that text (5.8–8.5 ms); scavenges that fall in it
+ * come on top, in both. Answers of 100 assets take as long as before (the SDK's default selection,
+ * 100 KB: 0.25 ms).
+ * (A `toJSON` met inside a sliced array is called with the index in its slice; `JsonText` and
+ * `Date`, the ones an answer holds, ignore it.)
+ */
+export function serializeResponse(value: unknown): Buffer {
+  const sink = new Utf8Sink(INITIAL_BYTES);
+  if (!write(value, sink, 0)) throw new TypeError('serializeResponse: the value has no JSON text');
+  sink.add('\n');
+  return sink.bytes();
+}
+
+/** `serializeResponse` as text (the response cache stores it). */
+export function stringifyResponse(value: unknown): string {
+  return serializeResponse(value).toString('utf8');
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;

@@ -10,10 +10,11 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { request } from 'undici';
 import { apolloCache, createCache, documentCache, type BffCache } from './cache/index.js';
 import { formatError } from './errors/index.js';
-import { stringifyResponse } from './json-text.js';
+import { serializeResponse } from './json-text.js';
 import type { Config } from './config.js';
 import type { BffContext } from './context.js';
 import { randomUUID } from 'node:crypto';
+import { encodedBody } from './http/apollo-express.js';
 import { createApp } from './http/app.js';
 import { createExpressServer } from './http/express-server.js';
 import { listen } from './http/listen.js';
@@ -110,8 +111,9 @@ export async function createBffServer(config: Readonly<Config>, deps: BffServerD
     validationRules: pipeline.validationRules,
     formatError,
     // JSON kept as upstream text (src/json-text.ts) is written as it is, not parsed and re-serialised;
-    // the answer's data is released once written (see stringifyAndRelease).
-    stringifyResult: stringifyAndRelease(stringifyResponse),
+    // the answer is encoded here, piece by piece, and written as bytes (EncodedBody in
+    // src/http/apollo-express.ts); its data is released once written (see stringifyAndRelease).
+    stringifyResult: stringifyAndRelease((result) => encodedBody(serializeResponse(result))),
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();

@@ -4,7 +4,7 @@
  * sees values.
  */
 import { describe, expect, it } from 'vitest';
-import { isJsonText, jsonField, jsonValue, JsonText, JSON_TEXT_MAX_DEPTH, stringifyResponse } from '../../src/json-text.js';
+import { isJsonText, jsonField, jsonValue, JsonText, JSON_TEXT_MAX_DEPTH, serializeResponse, stringifyResponse } from '../../src/json-text.js';
 
 /** A small deterministic PRNG (mulberry32), so every run checks the same texts. */
 function prng(seed: number): () => number {
@@ -151,3 +151,67 @@ describe('stringifyResponse', () => {
     expect(JSON.stringify([t])).toBe('[{"a":1}]');
   });
 });
+
+describe('serializeResponse', () => {
+  /** A value with the shapes the writer treats apart: long arrays, nested objects, members JSON.stringify leaves out. */
+  function answerLike(next: () => number, length: number): Record<string, unknown> {
+    const asset = (i: number): Record<string, unknown> => ({
+      id: `asset-${i}`,
+      text: ['plain', 'é', '\u20ac €', '"quoted"\n', '\ud83d\ude00 pair'][i % 5],
+      n: [0, -0.5, 1e21, 123456789][i % 4],
+      missing: undefined,
+      fn: () => i,
+      when: new Date(Date.UTC(2026, 0, 1 + (i % 28))),
+      labels: Array.from({ length: i % 3 }, (_, j) => ({ id: `l${i}-${j}`, value: randomValue(next, 2) })),
+      nested: Object.assign(Object.create(null) as Record<string, unknown>, { deep: { deeper: [i, null, undefined, 'x'] } }),
+    });
+    return {
+      data: {
+        assets: Array.from({ length }, (_, i) => asset(i)),
+        sparse: Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? undefined : i % 11 === 0 ? null : { i, list: Array.from({ length: i % 90 }, (_, j) => j) })),
+        empty: [],
+        emptyObject: {},
+        onlyMissing: { a: undefined, b: undefined },
+        symbol: Symbol('s'),
+      },
+      extensions: { warnings: Array.from({ length: 70 }, (_, i) => `w${i}`) },
+    };
+  }
+
+  it('writes what JSON.stringify writes, byte for byte, for answers with long arrays, at every length around the slice size', () => {
+    const next = prng(5);
+    for (const length of [0, 1, 63, 64, 65, 127, 128, 129, 1000]) {
+      const value = answerLike(next, length);
+      expect(serializeResponse(value).equals(Buffer.from(`${JSON.stringify(value)}\n`, 'utf8'))).toBe(true);
+      expect(stringifyResponse(value)).toBe(`${JSON.stringify(value)}\n`);
+    }
+  });
+
+  it('splices JSON texts in long arrays and nested objects, where their values belong, in order', () => {
+    const next = prng(6);
+    const values = Array.from({ length: 300 }, () => randomValue(next, 0));
+    const texts = values.map((v) => jsonField(JSON.stringify(v)));
+    const value = { data: { list: texts.map((t, i) => ({ i, t, pair: [t, { t }] })), one: texts[0], deep: { a: { b: { c: texts.slice(0, 100) } } } } };
+    const parsed = JSON.parse(stringifyResponse(value)) as unknown;
+    expect(parsed).toEqual(JSON.parse(JSON.stringify({ data: { list: values.map((v, i) => ({ i, t: v, pair: [v, { t: v }] })), one: values[0], deep: { a: { b: { c: values.slice(0, 100) } } } } })));
+    // The texts are written as they are, not re-serialised.
+    const spaced = new JsonText('{ "a" : [1, 2.50] }');
+    expect(stringifyResponse({ data: Array.from({ length: 100 }, () => spaced) })).toBe(`{"data":[${Array.from({ length: 100 }, () => spaced.text).join(',')}]}\n`);
+  });
+
+  it('writes objects nested deeper than it walks, and arrays with a toJSON, through JSON.stringify', () => {
+    let deep: unknown = Array.from({ length: 100 }, (_, i) => i);
+    for (let i = 0; i < 40; i++) deep = { [`level${i}`]: deep, other: [i] };
+    const withToJson = Object.assign(Array.from({ length: 100 }, (_, i) => i), { toJSON: () => 'replaced' });
+    const value = { data: { deep, withToJson } };
+    expect(stringifyResponse(value)).toBe(`${JSON.stringify(value)}\n`);
+  });
+
+  it('refuses a value with no JSON text, and what JSON.stringify refuses', () => {
+    expect(() => serializeResponse(undefined)).toThrow(TypeError);
+    expect(() => serializeResponse({ data: Array.from({ length: 100 }, (_, i) => (i === 99 ? 1n : i)) })).toThrow(TypeError);
+    // A serialiser that runs after one that threw is not left splicing.
+    expect(JSON.stringify([new JsonText('[1]')])).toBe('[[1]]');
+  });
+});
+

@@ -3,7 +3,7 @@
  * own encoder for every kind of text, whichever path it takes.
  */
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '../../src/http/apollo-express.js';
+import { utf8 } from '../../src/json-text.js';
 
 describe('utf8', () => {
   const texts: [string, string][] = [
