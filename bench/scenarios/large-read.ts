@@ -39,22 +39,24 @@ export function replayPlan(requests: readonly LoggedRequest[]): ReplayCall[] {
 }
 
 /**
- * Runs `calls` as the BFF's paging does (the count and the first page at once, then the other
- * pages with `concurrency` in flight) through `send`; resolves with the time from the first
- * request to the last answer received, ms.
+ * Runs `calls` as the BFF's paging does (the count and the first page at once, then, once the
+ * count is in, the other pages with `concurrency` in flight) through `send`; resolves with the
+ * time from the first request to the last answer received, ms.
  */
 export async function replay(calls: readonly ReplayCall[], concurrency: number, send: (call: ReplayCall) => Promise<void>): Promise<number> {
   const started = performance.now();
   const firstPage = calls.findIndex((c) => c.rootField === 'assets');
-  const head = calls.filter((c, i) => c.rootField === 'countAssets' || i === firstPage);
+  const counts = calls.filter((c) => c.rootField === 'countAssets');
   const rest = calls.filter((c, i) => c.rootField === 'assets' && i !== firstPage);
-  await Promise.all(head.map(send));
+  const head = firstPage < 0 ? Promise.resolve() : send(calls[firstPage] as ReplayCall);
+  await Promise.all(counts.map(send));
   let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, rest.length) }, async () => {
+  await Promise.all([
+    head,
+    ...Array.from({ length: Math.min(concurrency, rest.length) }, async () => {
       while (next < rest.length) await send(rest[next++] as ReplayCall);
     }),
-  );
+  ]);
   return performance.now() - started;
 }
 
@@ -137,7 +139,7 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
         `(${Math.round(bffCpuMs.bff / reads)} and ${Math.round(bffCpuMs.emulator / reads)} ms per read). ` +
         'Upstream requests received during the first (count, first and last arrival after the request was sent): ' +
         Object.entries(phases).map(([f, p]) => `${f} ×${p.count} ${p.firstMs}–${p.lastMs} ms`).join('; ') + '.',
-      `floor: the BFF's ${bffCalls} upstream calls replayed directly, count and first page at once then ${FLOOR_CONCURRENCY} in flight, ` +
+      `floor: the BFF's ${bffCalls} upstream calls replayed directly, count and first page at once, then, once the count is in, ${FLOOR_CONCURRENCY} in flight, ` +
         `answers read but not parsed (median of ${floorTimes.length}); the BFF's time above it is its own work.`,
     );
     if (missing > 0) notes.push(`${missing} assets returned by the BFF are not among the seeded ones.`);

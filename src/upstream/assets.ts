@@ -126,8 +126,10 @@ export interface PagingOptions {
 
 /**
  * Exactly `min(first, available - skip)` distinct assets in upstream order. One page when
- * `first ≤ pageSize`; otherwise the count and the first page at once, then the remaining pages
- * with bounded concurrency. Duplicates (rows shifting between pages) are dropped by id.
+ * `first ≤ pageSize`; otherwise the count and the first page at once, then, as soon as the count
+ * is in, the remaining pages it calls for, with bounded concurrency. Pages are taken in order as
+ * they arrive, so that little is left to do once the last one is in. Duplicates (rows shifting
+ * between pages) are dropped by id.
  */
 export async function listAssets(
   scope: UpstreamScope,
@@ -136,31 +138,62 @@ export async function listAssets(
   { first, skip, pageSize, concurrency }: PagingOptions,
 ): Promise<UpstreamAsset[]> {
   if (first <= 0) return [];
-  let pages: UpstreamAsset[][];
+  const out = new DistinctAssets(first);
   if (first <= pageSize) {
-    pages = [await fetchAssetPage(scope, where, selection, first, skip)];
-  } else {
-    const [total, firstPage] = await Promise.all([countAssets(scope, where), fetchAssetPage(scope, where, selection, pageSize, skip)]);
-    const wanted = Math.min(first, Math.max(0, total - skip));
-    const limit = pLimit(concurrency);
-    const rest: Promise<UpstreamAsset[]>[] = [];
-    if (firstPage.length === pageSize) {
-      for (let offset = pageSize; offset < wanted; offset += pageSize) {
-        const size = Math.min(pageSize, wanted - offset);
-        rest.push(limit(() => fetchAssetPage(scope, where, selection, size, skip + offset)));
+    out.take(await fetchAssetPage(scope, where, selection, first, skip));
+    return out.assets;
+  }
+  const counted = countAssets(scope, where);
+  const firstPage = fetchAssetPage(scope, where, selection, pageSize, skip);
+  // The count, as soon as it is in; a failure of either call ends the read at once.
+  const total = await Promise.race([counted, firstPage.then(() => counted)]);
+  const wanted = Math.min(first, Math.max(0, total - skip));
+  const limit = pLimit(concurrency);
+  // Once a page has failed, so has the read: pages not sent yet never are.
+  let failed = false;
+  const fetchPage = async (size: number, offset: number): Promise<UpstreamAsset[]> => {
+    if (failed) return [];
+    try {
+      return await fetchAssetPage(scope, where, selection, size, offset);
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  };
+  firstPage.catch(() => {
+    failed = true;
+  });
+  const pages: Promise<UpstreamAsset[]>[] = [firstPage];
+  for (let offset = pageSize; offset < wanted; offset += pageSize) {
+    const size = Math.min(pageSize, wanted - offset);
+    pages.push(limit(() => fetchPage(size, skip + offset)));
+  }
+  const arrived: Array<UpstreamAsset[] | undefined> = new Array(pages.length);
+  let next = 0;
+  await Promise.all(
+    pages.map(async (page, i) => {
+      arrived[i] = await page;
+      for (; next < pages.length && arrived[next] !== undefined; next++) {
+        out.take(arrived[next] as UpstreamAsset[]);
+        arrived[next] = undefined;
       }
-    }
-    pages = [firstPage, ...(await Promise.all(rest))];
-  }
-  const seen = new Set<string>();
-  const out: UpstreamAsset[] = [];
-  for (const page of pages) {
+    }),
+  );
+  return out.assets;
+}
+
+/** Assets in the order taken, each id once, at most `max`. */
+class DistinctAssets {
+  readonly assets: UpstreamAsset[] = [];
+  private readonly seen = new Set<string>();
+  constructor(private readonly max: number) {}
+
+  take(page: readonly UpstreamAsset[]): void {
     for (const asset of page) {
-      if (seen.has(asset.id)) continue;
-      seen.add(asset.id);
-      out.push(asset);
-      if (out.length === first) return out;
+      if (this.assets.length === this.max) return;
+      if (this.seen.has(asset.id)) continue;
+      this.seen.add(asset.id);
+      this.assets.push(asset);
     }
   }
-  return out;
 }
