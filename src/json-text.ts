@@ -112,37 +112,47 @@ export function utf8(text: string): Buffer {
 
 const encoder = new TextEncoder();
 
+/** Size of an answer's first buffer, and of its largest ones, bytes. */
+const FIRST_BUFFER_BYTES = 64 * 1024;
+const LARGEST_BUFFER_BYTES = 1024 * 1024;
+
 /**
- * UTF-8 bytes, written into one buffer that doubles as it fills. Each text is encoded on its own
- * (a slice of an array at most), never the text of a whole answer: see `serializeResponse`.
+ * UTF-8 bytes, in one buffer that doubles as it fills up to 1 MB (most answers are one buffer),
+ * then in further buffers of 1 MB: what is copied as an answer grows is under 1 MB, and what is
+ * allocated beyond it at most 1 MB. Each text is encoded on its own (a slice of an array at
+ * most), never the text of a whole answer: see `serializeResponse`.
  */
 class Utf8Sink {
-  private buffer: Buffer;
+  private readonly parts: Buffer[] = [];
+  private buffer = Buffer.allocUnsafe(FIRST_BUFFER_BYTES);
   private length = 0;
-
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(capacity);
-  }
 
   add(text: string): void {
     // Flattens the text if it is made of parts; its UTF-8 length equals its length when it is ASCII.
     const size = Buffer.byteLength(text);
-    if (this.length + size > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + size));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
+    if (this.length + size > this.buffer.length) this.makeRoom(size);
     if (size === text.length) this.length += this.buffer.write(text, this.length, 'latin1');
     else this.length += encoder.encodeInto(text, this.buffer.subarray(this.length)).written;
   }
 
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
+  /** The bytes written, in order. */
+  end(): Buffer[] {
+    if (this.length > 0) this.parts.push(this.buffer.subarray(0, this.length));
+    return this.parts;
+  }
+
+  private makeRoom(size: number): void {
+    if (this.buffer.length < LARGEST_BUFFER_BYTES) {
+      const grown = Buffer.allocUnsafe(Math.max(this.length + size, Math.min(this.buffer.length * 2, LARGEST_BUFFER_BYTES)));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    } else {
+      this.parts.push(this.buffer.subarray(0, this.length));
+      this.buffer = Buffer.allocUnsafe(Math.max(size, LARGEST_BUFFER_BYTES));
+      this.length = 0;
+    }
   }
 }
-
-/** First size of an answer's buffer, bytes. */
-const INITIAL_BYTES = 64 * 1024;
 
 /** Longest array written by one JSON.stringify call; longer ones are written in slices of this length. */
 const ARRAY_SLICE = 64;
@@ -204,7 +214,7 @@ function write(value: unknown, sink: Utf8Sink, depth: number): boolean {
  * final newline (as Apollo Server's default). Used for every GraphQL response body.
  *
  * Written in pieces: objects are walked member by member and long arrays written by slices of
- * `ARRAY_SLICE` elements, each piece by JSON.stringify and encoded into one buffer as it comes.
+ * `ARRAY_SLICE` elements, each piece by JSON.stringify and encoded as it comes (`Utf8Sink`).
  * No text of the whole answer is built: a string past V8's regular object size (128 KB) is placed
  * in fresh memory, which on these machines costs about 4 ms per MB to fill, and JSON.stringify's
  * output for a large value is a string of parts, flattened (copied into one such string) before
@@ -216,16 +226,17 @@ function write(value: unknown, sink: Utf8Sink, depth: number): boolean {
  * (A `toJSON` met inside a sliced array is called with the index in its slice; `JsonText` and
  * `Date`, the ones an answer holds, ignore it.)
  */
-export function serializeResponse(value: unknown): Buffer {
-  const sink = new Utf8Sink(INITIAL_BYTES);
+export function serializeResponse(value: unknown): Buffer[] {
+  const sink = new Utf8Sink();
   if (!write(value, sink, 0)) throw new TypeError('serializeResponse: the value has no JSON text');
   sink.add('\n');
-  return sink.bytes();
+  return sink.end();
 }
 
 /** `serializeResponse` as text (the response cache stores it). */
 export function stringifyResponse(value: unknown): string {
-  return serializeResponse(value).toString('utf8');
+  const parts = serializeResponse(value);
+  return (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)).toString('utf8');
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;

@@ -22,15 +22,22 @@ import { utf8 } from '../json-text.js';
  * these machines before any byte is written (see `serializeResponse`).
  */
 export class EncodedBody {
-  constructor(readonly bytes: Buffer) {}
+  /** Its length in bytes. */
+  readonly length: number;
+  /** The body's bytes, in order. */
+  constructor(readonly parts: readonly Buffer[]) {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    this.length = length;
+  }
   toString(): string {
-    return this.bytes.toString('utf8');
+    return Buffer.concat(this.parts, this.length).toString('utf8');
   }
 }
 
-/** `bytes` as the value Apollo Server's `stringifyResult` is declared to return (see `EncodedBody`). */
-export function encodedBody(bytes: Buffer): string {
-  return new EncodedBody(bytes) as unknown as string;
+/** `parts` as the value Apollo Server's `stringifyResult` is declared to return (see `EncodedBody`). */
+export function encodedBody(parts: readonly Buffer[]): string {
+  return new EncodedBody(parts) as unknown as string;
 }
 
 export interface ApolloHandlerOptions<TContext extends BaseContext> {
@@ -72,9 +79,23 @@ async function handle<TContext extends BaseContext>(server: ApolloServer<TContex
       res.send(String(complete));
       return;
     }
-    const body = complete instanceof EncodedBody ? complete.bytes : utf8(complete);
-    res.setHeader('content-length', body.length);
-    res.end(body);
+    if (!(complete instanceof EncodedBody)) {
+      const body = utf8(complete);
+      res.setHeader('content-length', body.length);
+      res.end(body);
+      return;
+    }
+    res.setHeader('content-length', complete.length);
+    const { parts } = complete;
+    if (parts.length === 1) {
+      res.end(parts[0]);
+      return;
+    }
+    // Answers past 1 MB: the parts go out together (one writev) once uncorked.
+    res.cork();
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]);
+    res.uncork();
     return;
   }
   for await (const chunk of response.body.asyncIterator) {

@@ -180,9 +180,15 @@ describe('serializeResponse', () => {
 
   it('writes what JSON.stringify writes, byte for byte, for answers with long arrays, at every length around the slice size', () => {
     const next = prng(5);
-    for (const length of [0, 1, 63, 64, 65, 127, 128, 129, 1000]) {
+    for (const length of [0, 1, 63, 64, 65, 127, 128, 129, 1000, 8000]) {
       const value = answerLike(next, length);
-      expect(serializeResponse(value).equals(Buffer.from(`${JSON.stringify(value)}\n`, 'utf8'))).toBe(true);
+      const parts = serializeResponse(value);
+      expect(Buffer.concat(parts).equals(Buffer.from(`${JSON.stringify(value)}\n`, 'utf8'))).toBe(true);
+      // Each part holds whole characters: it decodes on its own.
+      for (const part of parts) expect(Buffer.from(part.toString('utf8'), 'utf8').equals(part)).toBe(true);
+      // Past 1 MB, in more than one buffer.
+      // Past 1 MB (the 8,000-asset answer: 1.46 MB), in more than one buffer.
+      expect(parts.length).toBe(length === 8000 ? 2 : 1);
       expect(stringifyResponse(value)).toBe(`${JSON.stringify(value)}\n`);
     }
   });
@@ -210,8 +216,16 @@ describe('serializeResponse', () => {
   it('refuses a value with no JSON text, and what JSON.stringify refuses', () => {
     expect(() => serializeResponse(undefined)).toThrow(TypeError);
     expect(() => serializeResponse({ data: Array.from({ length: 100 }, (_, i) => (i === 99 ? 1n : i)) })).toThrow(TypeError);
-    // A serialiser that runs after one that threw is not left splicing.
+    // A serialiser that runs after one that threw is not left splicing, and the next answer is whole.
     expect(JSON.stringify([new JsonText('[1]')])).toBe('[[1]]');
+    expect(stringifyResponse({ data: Array.from({ length: 100 }, (_, i) => i) })).toBe(`${JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => i) })}\n`);
+  });
+
+  it('gives each answer bytes of its own', () => {
+    const first = serializeResponse({ data: { a: 'x'.repeat(1000) } });
+    const second = serializeResponse({ data: { b: 'y'.repeat(10) } });
+    expect(Buffer.concat(first).toString('utf8')).toBe(`{"data":{"a":"${'x'.repeat(1000)}"}}\n`);
+    expect(Buffer.concat(second).toString('utf8')).toBe('{"data":{"b":"yyyyyyyyyy"}}\n');
   });
 });
 

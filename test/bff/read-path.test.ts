@@ -172,6 +172,27 @@ describe('batching', () => {
     expect(countRootField(log, 'countAssets')).toBe(1);
   });
 
+  it('an answer past 1 MB (written in parts) arrives whole, with its exact length', async () => {
+    const projectId = await stack.control.createProject('large answer');
+    const ids = await stack.seed(projectId, 2000, { externalIdPrefix: 'large-' });
+    const fields = 'id externalId content createdAt status skipped isHoneypot jsonMetadata';
+    const query = `query($p: ID!) { a: assets(projectId: $p, first: 2000) { ${fields} } b: assets(projectId: $p, first: 2000) { ${fields} } c: assets(projectId: $p, first: 2000) { ${fields} } }`;
+    const response = await fetch(stack.bff.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `X-API-Key: ${stack.key}` },
+      body: JSON.stringify({ query, variables: { p: projectId } }),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(response.status).toBe(200);
+    expect(bytes.length).toBeGreaterThan(1024 * 1024);
+    expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+    const body = JSON.parse(bytes.toString('utf8')) as { data: Record<'a' | 'b' | 'c', Array<{ id: string; jsonMetadata: unknown }>> };
+    expect(body.data.a.map((x) => x.id)).toEqual(ids);
+    expect(body.data.b).toEqual(body.data.a);
+    expect(body.data.c).toEqual(body.data.a);
+    expect(bytes.at(-1)).toBe(10);
+  });
+
   it('250 external ids → exactly 3 upstream assets calls, shared external ids all returned', async () => {
     const projectId = stack.demo.projects.image.id;
     const ids = await stack.seed(projectId, 250, { externalIdPrefix: 'lookup-' });
