@@ -112,45 +112,58 @@ export function utf8(text: string): Buffer {
 
 const encoder = new TextEncoder();
 
-/** Size of an answer's first buffer, and of its largest ones, bytes. */
-const FIRST_BUFFER_BYTES = 64 * 1024;
-const LARGEST_BUFFER_BYTES = 1024 * 1024;
+/** Size of the buffer answers are encoded in, and of the largest part of an answer, bytes. */
+const SCRATCH_BYTES = 1024 * 1024;
+
+/** The buffer answers are encoded in, reused from one answer to the next (serialisation is synchronous). */
+let scratch: Buffer | null = null;
 
 /**
- * UTF-8 bytes, in one buffer that doubles as it fills up to 1 MB (most answers are one buffer),
- * then in further buffers of 1 MB: what is copied as an answer grows is under 1 MB, and what is
- * allocated beyond it at most 1 MB. Each text is encoded on its own (a slice of an array at
- * most), never the text of a whole answer: see `serializeResponse`.
+ * UTF-8 bytes, encoded into a reused buffer of 1 MB and copied out at their exact size: once for
+ * an answer of up to 1 MB, in parts of 1 MB beyond. Each answer's bytes are thus what it needs and
+ * no more, as Node counts them (external memory drives V8's full collections), and the buffer it is
+ * encoded in costs fresh memory once per process. Each text is encoded on its own (a slice of an
+ * array at most), never the text of a whole answer: see `serializeResponse`.
  */
 class Utf8Sink {
   private readonly parts: Buffer[] = [];
-  private buffer = Buffer.allocUnsafe(FIRST_BUFFER_BYTES);
+  private readonly buffer: Buffer;
   private length = 0;
+
+  constructor() {
+    // A serialisation started inside another (no caller does) gets a buffer of its own.
+    this.buffer = scratch ?? Buffer.allocUnsafe(SCRATCH_BYTES);
+    scratch = null;
+  }
 
   add(text: string): void {
     // Flattens the text if it is made of parts; its UTF-8 length equals its length when it is ASCII.
     const size = Buffer.byteLength(text);
-    if (this.length + size > this.buffer.length) this.makeRoom(size);
+    if (this.length + size > this.buffer.length) {
+      this.flush();
+      if (size > this.buffer.length) {
+        this.parts.push(utf8(text));
+        return;
+      }
+    }
     if (size === text.length) this.length += this.buffer.write(text, this.length, 'latin1');
     else this.length += encoder.encodeInto(text, this.buffer.subarray(this.length)).written;
   }
 
-  /** The bytes written, in order. */
+  /** The bytes written, in order; the buffer goes back for the next answer. */
   end(): Buffer[] {
-    if (this.length > 0) this.parts.push(this.buffer.subarray(0, this.length));
+    this.flush();
+    scratch = this.buffer;
     return this.parts;
   }
 
-  private makeRoom(size: number): void {
-    if (this.buffer.length < LARGEST_BUFFER_BYTES) {
-      const grown = Buffer.allocUnsafe(Math.max(this.length + size, Math.min(this.buffer.length * 2, LARGEST_BUFFER_BYTES)));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    } else {
-      this.parts.push(this.buffer.subarray(0, this.length));
-      this.buffer = Buffer.allocUnsafe(Math.max(size, LARGEST_BUFFER_BYTES));
-      this.length = 0;
-    }
+  private flush(): void {
+    if (this.length === 0) return;
+    // Not Buffer.from(view), which zero-fills a new backing store before copying.
+    const part = Buffer.allocUnsafe(this.length);
+    this.buffer.copy(part, 0, 0, this.length);
+    this.parts.push(part);
+    this.length = 0;
   }
 }
 
@@ -228,7 +241,17 @@ function write(value: unknown, sink: Utf8Sink, depth: number): boolean {
  */
 export function serializeResponse(value: unknown): Buffer[] {
   const sink = new Utf8Sink();
-  if (!write(value, sink, 0)) throw new TypeError('serializeResponse: the value has no JSON text');
+  let written: boolean;
+  try {
+    written = write(value, sink, 0);
+  } catch (error) {
+    sink.end(); // the buffer goes back for the next answer
+    throw error;
+  }
+  if (!written) {
+    sink.end();
+    throw new TypeError('serializeResponse: the value has no JSON text');
+  }
   sink.add('\n');
   return sink.end();
 }
