@@ -232,10 +232,10 @@ function write(value: unknown, sink: Utf8Sink, depth: number): boolean {
  * in fresh memory, which on these machines costs about 4 ms per MB to fill, and JSON.stringify's
  * output for a large value is a string of parts, flattened (copied into one such string) before
  * it can be searched or encoded. Measured in the server on a 5,000-asset answer of 904 KB:
- * 4.1–4.6 ms from the answer to its bytes, against 16–20 ms for one JSON.stringify and the
- * splicing (10.0–12.3 ms), then the encoding of that text (5.8–8.5 ms); scavenges that fall in it
- * come on top, in both. Answers of 100 assets take as long as before (the SDK's default selection,
- * 100 KB: 0.25 ms).
+ * 4.2–7.1 ms from the answer to its bytes (six traced reads), against 16–20 ms for one
+ * JSON.stringify and the splicing (10.0–12.3 ms), then the encoding of that text (5.8–8.5 ms);
+ * scavenges that fall in it come on top, in both. Answers of 100 assets take as long as before
+ * (the SDK's default selection, 100 KB: 0.25 ms).
  * (A `toJSON` met inside a sliced array is called with the index in its slice; `JsonText` and
  * `Date`, the ones an answer holds, ignore it.)
  */
