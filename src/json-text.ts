@@ -267,9 +267,9 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 
 /**
- * Scans a JSON string character by character, starting after its opening quote; returns the index after the closing
- * quote, or -1 when it is malformed or holds what must not be written out as is (a control
- * character, a lone surrogate).
+ * Scans a JSON string character by character, starting after its opening quote; returns the
+ * index after the closing quote, or -1 when it is malformed or holds what must not be written out
+ * as is (a control character, a lone surrogate).
  */
 function scanStringByCharacter(s: string, i: number): number {
   for (;;) {

@@ -52,10 +52,12 @@ export async function runBulkMutation(ctx: BenchContext): Promise<ScenarioResult
   const execute = emulator.executor();
   const notes: string[] = [];
 
-  // Warm-up, not measured: one full update on each side (priority 1 and 2), so that every measured
-  // run finds the code warm, as a server that serves such mutations does. (The BFF compiles a
-  // document on its second sighting, and its first 10,000-asset run was the slowest of three:
-  // 622, 584 and 494 ms in the full run of 2026-12-01 00:18.)
+  // Warm-up, not measured: one full update on each side (priority 1 and 2), so that the measured
+  // runs find the code warm for this size, as a server that serves such mutations does. (After a
+  // 1-asset warm-up with the same document, the first 10,000-asset run, compiled but with V8 cold
+  // on that size, was the slowest of three: 622, 584 and 494 ms in the full run of 2026-12-01
+  // 00:18. Now the warm-up is that document's first sighting, on graphql-js, and the first
+  // measured run is still its first compiled one, with the rest of the code warm for the size.)
   await sdkUpdatePropertiesInAssets(execute, { assetIds: ids, data: ids.map(() => ({ priority: 1 })) });
   await bffRaw(ctx, MUTATION, { projectId, assets: ids.map((id) => ({ id, priority: 2 })) });
 

@@ -98,10 +98,11 @@ export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
     return read;
   };
   try {
-    // Warm-up, not measured: one full read on each side, so that every measured read finds the
-    // code warm, as a server that serves such reads does. (The BFF's first read of a document runs
-    // on graphql-js, compiled from its second, and its paging code is then new to V8: measured
-    // 224 ms against 136-173 ms for the four next ones.)
+    // Warm-up, not measured: one full read on each side, so that the measured reads find the paging
+    // code warm for this size, as a server that serves such reads does. (The BFF's first read of a
+    // document runs on graphql-js, with its paging code new to V8: 224 ms against 136-173 ms for
+    // the four next ones. Compiled from its second sighting, the first measured read is the first
+    // compiled one, still the slowest or nearly: 180-242 ms, against medians of 155-192 ms.)
     await readBff();
     await readSdk();
 
