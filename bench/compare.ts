@@ -1,22 +1,24 @@
 /**
- * `npx tsx bench/compare.ts --base DIR [--query sdk|light] [--seconds 15] [--rounds 3]`
+ * `npx tsx bench/compare.ts --base DIR [--query sdk|light] [--seconds 15] [--rounds 3] [--source | --base-source]`
  *
  * Measures the CPU cost of a change: two BFFs, one from a checkout of the base commit (`--base`,
  * with its own node_modules or a link to these) and one from this tree, in front of one emulator
  * at zero latency, loaded AT THE SAME TIME with the same query (half the connections each), so
  * both see the same machine load. Prints each BFF's CPU ms per answered request and the ratio
- * (this tree / base) per round, then the median ratio. On a shared machine this ratio is far
+ * (this tree / base) per round, then the median ratio. Both BFFs run their tree's compiled build
+ * (each tree is compiled first), or with `--source` their TypeScript sources through tsx;
+ * `--base-source` runs only the base from its sources (`--base .` then measures the build itself). On a shared machine this ratio is far
  * steadier than two runs of the bench one after the other.
  */
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BFF_BENCH_ENV } from './env.js';
 import { median } from './context.js';
 import { EmulatorControl } from './emulator-control.js';
 import { closeHttp, kiliHeaders } from './gql.js';
-import { cpuMeter, freePort, spawnService, startFlags, waitForHttp, type Service } from './processes.js';
+import { buildServer, cpuMeter, freePort, serverEntries, spawnService, startFlags, waitForHttp, type Service } from './processes.js';
 import { goodBody, PAGE, segment, type Target } from './scenarios/proxy-overhead.js';
 import { goodSdkBody, LABELS_PER_ASSET, sdkDefaultBffQuery } from './scenarios/sdk-query.js';
 import { READ_FIELDS } from './context.js';
@@ -32,10 +34,12 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     'bff-env': { type: 'string', multiple: true },
     'ours-env': { type: 'string', multiple: true },
+    source: { type: 'boolean', default: false },
+    'base-source': { type: 'boolean', default: false },
   },
 });
 if (!values.base) {
-  process.stderr.write('usage: npx tsx bench/compare.ts --base DIR [--query sdk|light] [--seconds 15] [--rounds 3] [--connections 8] [--bff-env K=V] [--ours-env K=V]\n');
+  process.stderr.write('usage: npx tsx bench/compare.ts --base DIR [--query sdk|light] [--seconds 15] [--rounds 3] [--connections 8] [--bff-env K=V] [--ours-env K=V] [--source | --base-source]\n');
   process.exit(2);
 }
 const pairs = (list: string[] | undefined): Record<string, string> => Object.fromEntries((list ?? []).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
@@ -43,12 +47,14 @@ const pairs = (list: string[] | undefined): Record<string, string> => Object.fro
 const extraEnv = pairs(values['bff-env']);
 const oursEnv = pairs(values['ours-env']);
 const log = (line: string): void => void process.stderr.write(`[compare] ${line}\n`);
+const entries = serverEntries(values.source ? 'source' : 'dist');
+const baseEntries = serverEntries(values.source || values['base-source'] ? 'source' : 'dist');
 
-async function bffFrom(dir: string, name: string, upstream: string, env: Record<string, string> = {}): Promise<{ service: Service; url: string }> {
+async function bffFrom(dir: string, name: string, upstream: string, entry: string, env: Record<string, string> = {}): Promise<{ service: Service; url: string }> {
   const port = await freePort();
   const service = spawnService({
     name,
-    entry: 'src/main.ts',
+    entry,
     env: { ...BFF_BENCH_ENV, ...extraEnv, ...env, KILI_API_URL: upstream, PORT: String(port), HOST: '127.0.0.1' },
     cwd: dir,
     nodeArgs: startFlags(dir),
@@ -59,11 +65,12 @@ async function bffFrom(dir: string, name: string, upstream: string, env: Record<
 
 const services: Service[] = [];
 try {
+  if (!values.source) for (const dir of new Set([resolve(values.base), resolve(ROOT)])) log(`compiled ${dir} in ${buildServer(dir)} ms`);
   const apiKey = `compare-${randomBytes(8).toString('hex')}`;
   const emulatorPort = await freePort();
   const emulator = spawnService({
     name: 'emulator',
-    entry: 'src/emulator/main.ts',
+    entry: entries.emulator,
     args: ['--port', String(emulatorPort), '--dev', '--seed', 'demo', '--api-key', apiKey],
     env: { EMULATOR_API_KEY: apiKey },
     cwd: ROOT,
@@ -71,9 +78,9 @@ try {
   services.push(emulator);
   const control = new EmulatorControl(`http://127.0.0.1:${emulatorPort}`, apiKey);
   await waitForHttp(emulator, control.versionUrl);
-  const base = await bffFrom(values.base, 'base', control.graphqlUrl);
+  const base = await bffFrom(values.base, 'base', control.graphqlUrl, baseEntries.bff);
   services.push(base.service);
-  const ours = await bffFrom(ROOT, 'ours', control.graphqlUrl, oursEnv);
+  const ours = await bffFrom(ROOT, 'ours', control.graphqlUrl, entries.bff, oursEnv);
   services.push(ours.service);
 
   const projectId = await control.createProject('compare');

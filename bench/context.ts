@@ -19,6 +19,8 @@ export interface BenchContext {
   /** The emulator process (CPU accounting). */
   emulatorPid: number;
   bff: Bff;
+  /** The BFF's entry point (compiled or source, `serverEntries`), for scenarios that start BFFs of their own. */
+  bffEntry: string;
   /** Progress lines (stderr), so stdout stays the results. */
   log(line: string): void;
 }

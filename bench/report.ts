@@ -112,7 +112,7 @@ export function renderMarkdown(results: BenchResults): string {
     `# Benchmark results (${run.mode} run)`,
     '',
     `${run.generatedAt} · commit ${run.commit ?? 'unknown'} · upstream latency ${run.latencyMs} ms` +
-      `${run.jitterMs ? ` ± ${run.jitterMs} ms` : ''} · Node ${run.node} · ${run.cpus} CPU(s) · 1-min load ${round(run.loadAverage.start)} → ${round(run.loadAverage.end)} · ${round(run.durationS, 0)} s`,
+      `${run.jitterMs ? ` ± ${run.jitterMs} ms` : ''} · Node ${run.node} · servers ${run.build === 'dist' ? 'compiled (dist/)' : 'from sources (tsx)'} · ${run.cpus} CPU(s) · 1-min load ${round(run.loadAverage.start)} → ${round(run.loadAverage.end)} · ${round(run.durationS, 0)} s`,
     '',
     `BFF settings: ${Object.entries(run.bffEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ') || 'defaults'} (everything else at its default).`,
     '',

@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...] [--check]`
+ * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...] [--check] [--source]`
  *
- * Starts the Kili emulator (dev controls on, demo seed) and the BFF as two separate processes on
- * loopback, injects upstream latency, runs the seven scenarios of the benchmark, prints each
+ * Compiles the project as the container image does (`dist/`), starts the Kili emulator (dev
+ * controls on, demo seed) and the BFF from that build as two separate processes on loopback, injects upstream latency, runs the seven scenarios of the benchmark, prints each
  * scenario's baseline, figure and ratio, writes bench/results/latest.{json,md,svg}, and ends
  * stdout with exactly one JSON summary line. Progress goes to stderr. With `--check`, every
  * figure is also judged against its target and noise margin (bench/targets.ts), and the process
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { bffClient, guarded, type BenchContext } from './context.js';
 import { BenchEmulator } from './emulator-control.js';
 import { closeHttp, gqlData, kiliHeaders } from './gql.js';
-import { freePort, readMemory, sampleRss, spawnService, startFlags, waitForHttp, type Service } from './processes.js';
+import { buildServer, freePort, readMemory, sampleRss, serverEntries, spawnService, startFlags, waitForHttp, type ServerBuild, type Service } from './processes.js';
 import { buildSummary, renderScenarioText, summaryLine, writeResults } from './report.js';
 import { checkPassed, checkRun, FIGURES_BY_SCENARIO, renderCheck, type CheckedFigure } from './targets.js';
 import { runBulkMutation } from './scenarios/bulk-mutation.js';
@@ -47,6 +47,8 @@ interface Options {
   bffEnv: Record<string, string>;
   /** Judge the figures against the targets and exit 1 on a regression beyond the noise margin. */
   check: boolean;
+  /** What the servers run: the compiled build (default) or the sources through tsx (`--source`). */
+  build: ServerBuild;
 }
 
 const SCENARIOS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -63,17 +65,19 @@ function parseOptions(argv: string[]): Options {
       profile: { type: 'string' },
       'bff-env': { type: 'string', multiple: true },
       check: { type: 'boolean', default: false },
+      source: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5,6,7] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...] [--check]\n' +
+      'Usage: npm run bench -- [--quick] [--latency MS (default 20)] [--jitter MS (default 0)] [--only 1,2,3,4,5,6,7] [--out DIR] [--profile DIR] [--bff-env KEY=VALUE ...] [--check] [--source]\n' +
         '  Results go to bench/results/ (a partial run with --only: bench/results/partial/), or to --out DIR.\n' +
         '  --profile DIR writes V8 CPU profiles (.cpuprofile, one per thread) into DIR/bff and DIR/emulator.\n' +
         '  --bff-env KEY=VALUE overrides the BFF configuration (e.g. MUTATION_CONCURRENCY=8); shown in the report.\n' +
-        '  --check judges every figure against its target with its noise margin (bench/targets.ts); exit status 1 on a regression.\n',
+        '  --check judges every figure against its target with its noise margin (bench/targets.ts); exit status 1 on a regression.\n' +
+        '  The servers run the compiled build (tsc into dist/, as the container image runs it); --source runs the TypeScript sources through tsx, as npm start does.\n',
     );
     process.exit(0);
   }
@@ -93,6 +97,7 @@ function parseOptions(argv: string[]): Options {
     outDir,
     profileDir: values.profile ?? null,
     check: values.check ?? false,
+    build: values.source ? 'source' : 'dist',
     bffEnv: Object.fromEntries(
       (values['bff-env'] ?? []).map((pair) => {
         const at = pair.indexOf('=');
@@ -125,14 +130,22 @@ const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
 
-async function startServices(apiKey: string, profileDir: string | null, bffEnv: Record<string, string>): Promise<{ emulator: Service; bff: Service; control: BenchEmulator; bffUrl: string }> {
+async function startServices(
+  apiKey: string,
+  build: ServerBuild,
+  profileDir: string | null,
+  bffEnv: Record<string, string>,
+): Promise<{ emulator: Service; bff: Service; control: BenchEmulator; bffUrl: string }> {
+  const entries = serverEntries(build);
+  if (build === 'dist') log(`compiled the servers into dist/ in ${buildServer(ROOT)} ms (tsc -p tsconfig.build.json)`);
+  else log('running the servers from their TypeScript sources through tsx (--source)');
   const emulatorPort = await freePort();
   const bffPort = await freePort();
   const origin = `http://127.0.0.1:${emulatorPort}`;
   log(`starting the emulator on ${origin}`);
   const emulator = spawnService({
     name: 'emulator',
-    entry: 'src/emulator/main.ts',
+    entry: entries.emulator,
     args: ['--port', String(emulatorPort), '--dev', '--seed', 'demo', '--api-key', apiKey],
     env: { EMULATOR_API_KEY: apiKey },
     cwd: ROOT,
@@ -145,7 +158,7 @@ async function startServices(apiKey: string, profileDir: string | null, bffEnv: 
   log(`starting the BFF on http://127.0.0.1:${bffPort}`);
   const bff = spawnService({
     name: 'bff',
-    entry: 'src/main.ts',
+    entry: entries.bff,
     env: { ...BFF_BENCH_ENV, ...bffEnv, KILI_API_URL: control.graphqlUrl, PORT: String(bffPort), HOST: '127.0.0.1' },
     cwd: ROOT,
     nodeArgs: [...startFlags(ROOT), ...profileArgs(profileDir, 'bff')],
@@ -169,7 +182,7 @@ async function main(): Promise<void> {
   const services: Service[] = [];
   const scenarios: ScenarioResult[] = [];
   try {
-    const { emulator, bff, control: initial, bffUrl } = await startServices(apiKey, options.profileDir, options.bffEnv);
+    const { emulator, bff, control: initial, bffUrl } = await startServices(apiKey, options.build, options.profileDir, options.bffEnv);
     services.push(emulator, bff);
 
     // A clean demo seed; its admin key is the one we passed (or the emulator's own if it ignored ours).
@@ -188,6 +201,7 @@ async function main(): Promise<void> {
       emulator: control,
       emulatorPid: emulator.pid,
       bff: bffClient(bffUrl, bff.pid, adminKey),
+      bffEntry: serverEntries(options.build).bff,
       log,
     };
     const idleMb = readMemory(bff.pid)?.rssMb ?? null;
@@ -238,6 +252,7 @@ async function main(): Promise<void> {
       cpus: cpus().length,
       loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 },
       bffEnv: { ...BFF_BENCH_ENV, ...options.bffEnv },
+      build: options.build,
       commit: gitCommit(),
       durationS: (Date.now() - started) / 1000,
     },

@@ -79,6 +79,8 @@ export interface RunInfo {
   loadAverage: { start: number; end: number };
   /** Environment given to the BFF beyond KILI_API_URL, PORT and HOST. */
   bffEnv: Record<string, string>;
+  /** What the servers ran: the compiled build (`dist`) or the TypeScript sources through tsx (`source`); runs before it was recorded ran `source`. */
+  build?: 'dist' | 'source';
   commit: string | null;
   durationS: number;
 }

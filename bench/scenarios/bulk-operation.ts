@@ -47,7 +47,7 @@ export async function runBulkOperation(ctx: BenchContext): Promise<ScenarioResul
   const port = await freePort();
   const service = spawnService({
     name: 'bff-bulk',
-    entry: 'src/main.ts',
+    entry: ctx.bffEntry,
     cwd: ROOT,
     nodeArgs: startFlags(ROOT),
     env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: String(BULK_RATE_PER_MINUTE), KILI_API_URL: ctx.emulator.graphqlUrl, PORT: String(port), HOST: '127.0.0.1' },

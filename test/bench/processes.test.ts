@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { cpuMeter, freePort, readCpuMs, readMemory, sampleRss, startFlags } from '../../bench/processes.js';
+import { cpuMeter, freePort, readCpuMs, readMemory, sampleRss, serverEntries, startFlags } from '../../bench/processes.js';
 
 const linux = process.platform === 'linux';
 
@@ -44,5 +44,14 @@ describe('the Node flags of the server', () => {
     expect(flags).toEqual(['--heap-growing-percent=150']);
     const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(`${root}/Dockerfile`, 'utf8'))?.[1];
     expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...flags, 'dist/src/main.js']);
+  });
+
+  it('the bench runs the entry point the container image runs, or the one npm start runs', () => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync(`${root}/Dockerfile`, 'utf8'))?.[1] ?? '[]') as string[];
+    expect(serverEntries('dist').bff).toBe(cmd.at(-1));
+    const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: { start: string; emulator: string } };
+    expect(pkg.scripts.start.endsWith(` ${serverEntries('source').bff}`)).toBe(true);
+    expect(pkg.scripts.emulator.endsWith(` ${serverEntries('source').emulator}`)).toBe(true);
+    expect(serverEntries('dist').emulator).toBe('dist/src/emulator/main.js');
   });
 });
