@@ -116,6 +116,20 @@ describe('jsonField', () => {
     expect(jsonField('"\ud800"')).toBe('\ud800');
     expect(jsonValue(7)).toBe(7);
   });
+
+  it('reads an empty object or array as a new value of its own, and other short texts as texts', () => {
+    const a = jsonField('{}');
+    const b = jsonField('{}');
+    expect(a).toEqual({});
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(a).not.toBe(b);
+    (a as Record<string, unknown>)['x'] = 1; // a caller may change its own value
+    expect(b).toEqual({});
+    expect(jsonField('[]')).toEqual([]);
+    expect(Array.isArray(jsonField('[]'))).toBe(true);
+    for (const text of ['{ }', '[ ]', ' {}', '0', '""', 'null']) expect(jsonField(text)).toBeInstanceOf(JsonText);
+    expect(stringifyResponse({ data: { m: jsonField('{}'), l: [jsonField('[]'), jsonField('{ }')] } })).toBe('{"data":{"m":{},"l":[[],{ }]}}\n');
+  });
 });
 
 describe('stringifyResponse', () => {
