@@ -5,10 +5,10 @@
  * with its own node_modules or a link to these) and one from this tree, in front of one emulator
  * at zero latency, loaded AT THE SAME TIME with the same query (half the connections each), so
  * both see the same machine load. Prints each BFF's CPU ms per answered request and the ratio
- * (this tree / base) per round, then the median ratio. Both BFFs run their tree's compiled build
- * (each tree is compiled first), or with `--source` their TypeScript sources through tsx;
- * `--base-source` runs only the base from its sources (`--base .` then measures the build itself). On a shared machine this ratio is far
- * steadier than two runs of the bench one after the other.
+ * (this tree / base) per round, then the median ratio. On a shared machine this ratio is far
+ * steadier than two runs of the bench one after the other. Both BFFs run their tree's compiled
+ * build (each tree is compiled first), or with `--source` their TypeScript sources through tsx;
+ * `--base-source` runs only the base from its sources (`--base .` then measures the build itself).
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';

@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [--latency MS] [--jitter MS] [--only 1,2,...] [--check] [--source]`
  *
  * Compiles the project as the container image does (`dist/`), starts the Kili emulator (dev
- * controls on, demo seed) and the BFF from that build as two separate processes on loopback, injects upstream latency, runs the seven scenarios of the benchmark, prints each
+ * controls on, demo seed) and the BFF from that build as two separate processes on loopback,
+ * injects upstream latency, runs the seven scenarios of the benchmark, prints each
  * scenario's baseline, figure and ratio, writes bench/results/latest.{json,md,svg}, and ends
  * stdout with exactly one JSON summary line. Progress goes to stderr. With `--check`, every
  * figure is also judged against its target and noise margin (bench/targets.ts), and the process
