@@ -1,4 +1,5 @@
 /** Bench-internal: the shapes every scenario returns and the report renders. */
+import type { ServerBuild } from './processes.js';
 
 export type ScenarioId = 'entityBatching' | 'largeRead' | 'bulkMutation' | 'proxyOverhead' | 'memory' | 'sdkQuery' | 'bulkOperation';
 
@@ -80,7 +81,7 @@ export interface RunInfo {
   /** Environment given to the BFF beyond KILI_API_URL, PORT and HOST. */
   bffEnv: Record<string, string>;
   /** What the servers ran: the compiled build (`dist`) or the TypeScript sources through tsx (`source`); runs before it was recorded ran `source`. */
-  build?: 'dist' | 'source';
+  build?: ServerBuild;
   commit: string | null;
   durationS: number;
 }
