@@ -14,6 +14,18 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors: Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
   /** Response body size in bytes. */
   bytes: number;
+  /** When the answer arrived, ms after the request was sent. */
+  timing: ResponseTiming;
+}
+
+/** Phases of one answer at the client, ms after the request was sent. */
+export interface ResponseTiming {
+  /** Status and headers received. */
+  headersMs: number;
+  /** Last byte of the body received (and decoded as text). */
+  bodyMs: number;
+  /** Body parsed (`JSON.parse`). */
+  parsedMs: number;
 }
 
 /** Thrown when a GraphQL answer carries `errors` or a non-JSON / non-2xx body. */
@@ -50,15 +62,19 @@ export async function postGraphQL<T = Record<string, unknown>>(
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResponse<T>> {
   const body = JSON.stringify(variables === undefined ? { query } : { query, variables });
+  const sent = performance.now();
   const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
+  const headersMs = performance.now() - sent;
   const text = await res.body.text();
+  const bodyMs = performance.now() - sent;
   let parsed: { data?: T | null; errors?: GraphQLResponse['errors'] };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
     throw new GraphQLRequestError(`HTTP ${res.statusCode}: non-JSON body: ${text.slice(0, 200)}`, res.statusCode, undefined);
   }
-  return { status: res.statusCode, data: parsed.data ?? null, errors: parsed.errors, bytes: Buffer.byteLength(text) };
+  const timing = { headersMs, bodyMs, parsedMs: performance.now() - sent };
+  return { status: res.statusCode, data: parsed.data ?? null, errors: parsed.errors, bytes: Buffer.byteLength(text), timing };
 }
 
 /** Like `postGraphQL`, but resolves with `data` only and throws `GraphQLRequestError` on any error. */
@@ -68,7 +84,11 @@ export async function gqlData<T = Record<string, unknown>>(
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<T> {
-  const res = await postGraphQL<T>(url, headers, query, variables);
+  return dataOf(await postGraphQL<T>(url, headers, query, variables));
+}
+
+/** The `data` of an answer; throws `GraphQLRequestError` when it carries errors or has none. */
+export function dataOf<T>(res: GraphQLResponse<T>): T {
   if (res.errors && res.errors.length > 0) {
     const first = res.errors[0];
     const code = first?.extensions?.['code'];
