@@ -52,6 +52,10 @@ describe('the Node flags of the server', () => {
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: { start: string; emulator: string } };
     expect(pkg.scripts.start.endsWith(` ${serverEntries('source').bff}`)).toBe(true);
     expect(pkg.scripts.emulator.endsWith(` ${serverEntries('source').emulator}`)).toBe(true);
-    expect(serverEntries('dist').emulator).toBe('dist/src/emulator/main.js');
+    // Each compiled entry is where tsc writes its source (tsconfig.json: outDir, rootDir '.').
+    const outDir = /"outDir":\s*"([^"]+)"/.exec(readFileSync(`${root}/tsconfig.json`, 'utf8'))?.[1];
+    expect(/"rootDir":\s*"\."/.test(readFileSync(`${root}/tsconfig.json`, 'utf8'))).toBe(true);
+    const source = serverEntries('source');
+    expect(serverEntries('dist')).toEqual({ bff: `${outDir}/${source.bff.replace(/\.ts$/, '.js')}`, emulator: `${outDir}/${source.emulator.replace(/\.ts$/, '.js')}` });
   });
 });
