@@ -21,6 +21,8 @@ export interface BenchContext {
   bff: Bff;
   /** The BFF's entry point (compiled or source, `serverEntries`), for scenarios that start BFFs of their own. */
   bffEntry: string;
+  /** The environment the BFF was started with beyond its defaults (`BFF_BENCH_ENV` and `--bff-env`). */
+  bffEnv: Readonly<Record<string, string>>;
   /** Progress lines (stderr), so stdout stays the results. */
   log(line: string): void;
 }

@@ -203,6 +203,7 @@ async function main(): Promise<void> {
       emulatorPid: emulator.pid,
       bff: bffClient(bffUrl, bff.pid, adminKey),
       bffEntry: serverEntries(options.build).bff,
+      bffEnv: { ...BFF_BENCH_ENV, ...options.bffEnv },
       log,
     };
     const idleMb = readMemory(bff.pid)?.rssMb ?? null;

@@ -26,6 +26,12 @@ export interface Config {
   QUERY_BATCH_SIZE: number;
   /** Upstream pages fetched at once for one `assets` field. @default 32 */
   PAGE_CONCURRENCY: number;
+  /**
+   * How long a paged read's count is remembered (per credential and filter) so that the next
+   * paged read of the same assets sends its pages with its count, not one round trip after it, ms;
+   * 0 = never. @default 300000
+   */
+  COUNT_HINT_TTL_MS: number;
   /** Timeout of one upstream HTTP attempt, ms. @default 15000 */
   UPSTREAM_TIMEOUT_MS: number;
   /** Total time budget of one upstream call including retries, ms. @default 30000 */
@@ -293,6 +299,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     MAX_PAGE_SIZE: int(env, 'MAX_PAGE_SIZE', 10_000, 1),
     QUERY_BATCH_SIZE: int(env, 'QUERY_BATCH_SIZE', 100, 1, 500),
     PAGE_CONCURRENCY: int(env, 'PAGE_CONCURRENCY', 32, 1, 64),
+    COUNT_HINT_TTL_MS: int(env, 'COUNT_HINT_TTL_MS', 300_000, 0),
     UPSTREAM_TIMEOUT_MS: int(env, 'UPSTREAM_TIMEOUT_MS', 15_000, 1),
     UPSTREAM_DEADLINE_MS: int(env, 'UPSTREAM_DEADLINE_MS', 30_000, 1),
     UPSTREAM_RETRIES: int(env, 'UPSTREAM_RETRIES', 4, 0, 20),

@@ -9,6 +9,7 @@ import { badUserInput } from '../errors/index.js';
 import { translateWhere, type TranslatedWhere } from '../filters/index.js';
 import { checkId, checkWhere } from '../limits/inputs.js';
 import { countAssets, listAssets, type UpstreamScope } from '../upstream/assets.js';
+import { countHints } from '../upstream/count-hints.js';
 import { assetSelection } from './projection.js';
 
 function scope(ctx: BffContext): UpstreamScope {
@@ -45,6 +46,7 @@ export const Query: QueryResolvers<BffContext> = {
       skip,
       pageSize: ctx.config.QUERY_BATCH_SIZE,
       concurrency: ctx.config.PAGE_CONCURRENCY,
+      hints: ctx.config.COUNT_HINT_TTL_MS > 0 ? { store: countHints, ttlMs: ctx.config.COUNT_HINT_TTL_MS } : undefined,
     });
   },
 

@@ -10,6 +10,7 @@ import type { Credential, UpstreamClient } from './client.js';
 import { assetsDocument, COUNT_ASSETS } from './documents.js';
 import type { Selection } from './selection.js';
 import { jsonField } from '../json-text.js';
+import type { CountHints } from './count-hints.js';
 
 /** A label as read from upstream, `jsonResponse` read by `jsonField` (a `JsonText` when well-formed). */
 export interface UpstreamLabel {
@@ -120,65 +121,100 @@ export interface PagingOptions {
   skip: number;
   /** Upstream page size (QUERY_BATCH_SIZE). */
   pageSize: number;
-  /** Pages in flight at once (PAGE_CONCURRENCY). */
+  /** Pages in flight at once besides the first (PAGE_CONCURRENCY). */
   concurrency: number;
+  /** Counts remembered from earlier reads (COUNT_HINT_TTL_MS); none: every read waits for its count. */
+  hints?: { store: CountHints; ttlMs: number };
 }
 
 /**
  * Exactly `min(first, available - skip)` distinct assets in upstream order. One page when
- * `first ≤ pageSize`; otherwise the count and the first page at once, then, as soon as the count
- * is in, the remaining pages it calls for, with bounded concurrency. Pages are taken in order as
- * they arrive, so that little is left to do once the last one is in. Duplicates (rows shifting
- * between pages) are dropped by id.
+ * `first ≤ pageSize`; otherwise the count and the first page at once and, when the same
+ * credential's count for the same filter is remembered from an earlier read (`hints`), the pages
+ * that count calls for, at once too; once the count is in, the pages it calls for beyond those,
+ * with at most `concurrency` pages in flight besides the first. A remembered count only decides
+ * which pages go out before the count is in: the assets returned are set by this read's own count
+ * (pages past it that went out return nothing or are cut; those not sent yet never are). Pages are
+ * taken in order as they arrive, once the count is in, so that little is left to do once the last
+ * one is. Duplicates (rows shifting between pages) are dropped by id.
  */
 export async function listAssets(
   scope: UpstreamScope,
   where: UpstreamAssetWhere,
   selection: Selection,
-  { first, skip, pageSize, concurrency }: PagingOptions,
+  { first, skip, pageSize, concurrency, hints }: PagingOptions,
 ): Promise<UpstreamAsset[]> {
   if (first <= 0) return [];
-  const out = new DistinctAssets(first);
   if (first <= pageSize) {
+    const out = new DistinctAssets(first);
     out.take(await fetchAssetPage(scope, where, selection, first, skip));
     return out.assets;
   }
-  const counted = countAssets(scope, where);
-  const firstPage = fetchAssetPage(scope, where, selection, pageSize, skip);
-  // The count, as soon as it is in; a failure of either call ends the read at once.
-  const total = await Promise.race([counted, firstPage.then(() => counted)]);
-  const wanted = Math.min(first, Math.max(0, total - skip));
+  const hintKey = hints ? hints.store.key(scope.credential, where) : null;
+  const remembered = hintKey === null ? undefined : hints?.store.get(hintKey);
   const limit = pLimit(concurrency);
-  // Once a page has failed, so has the read: pages not sent yet never are.
+  // Assets wanted (relative to skip): unknown until the count is in.
+  let wanted = Number.POSITIVE_INFINITY;
+  // Once a call has failed, so has the read: pages not sent yet never are.
   let failed = false;
-  const fetchPage = async (size: number, offset: number): Promise<UpstreamAsset[]> => {
-    if (failed) return [];
-    try {
-      return await fetchAssetPage(scope, where, selection, size, offset);
-    } catch (error) {
+  const guarded = <T>(call: Promise<T>): Promise<T> =>
+    call.catch((error: unknown) => {
       failed = true;
       throw error;
+    });
+  const counted = guarded(countAssets(scope, where));
+  const out = new DistinctAssets(first);
+  // Pages in offset order; `arrived[i]` holds page i from its answer until it is taken.
+  const settled: Promise<void>[] = [];
+  const arrived: Array<UpstreamAsset[] | undefined> = [];
+  const offsets: number[] = [];
+  let next = 0;
+  let countIn = false;
+  const takeInOrder = (): void => {
+    if (!countIn) return;
+    for (; next < arrived.length && arrived[next] !== undefined; next++) {
+      const rows = arrived[next] as UpstreamAsset[];
+      // A page past the first holds what a page sent once the count was in would: up to `wanted`.
+      const room = next === 0 ? rows.length : wanted - (offsets[next] as number);
+      out.take(room >= rows.length ? rows : rows.slice(0, Math.max(0, room)));
+      arrived[next] = undefined;
     }
   };
-  firstPage.catch(() => {
-    failed = true;
+  const add = (page: Promise<UpstreamAsset[]>, offset: number): void => {
+    const i = arrived.length;
+    arrived.push(undefined);
+    offsets.push(offset);
+    const done = page.then((assets) => {
+      arrived[i] = assets;
+      takeInOrder();
+    });
+    done.catch(() => {}); // observed below; a read that already failed leaves the others unobserved
+    settled.push(done);
+  };
+  // Pages from `covered` (relative to skip) up to `end`, in order.
+  let covered = pageSize;
+  const addPages = (end: number): void => {
+    while (covered < end) {
+      const offset = covered;
+      const size = Math.min(pageSize, end - offset);
+      covered += size;
+      add(limit(async () => (failed || offset >= wanted ? [] : guarded(fetchAssetPage(scope, where, selection, size, skip + offset)))), offset);
+    }
+  };
+  const firstPage = guarded(fetchAssetPage(scope, where, selection, pageSize, skip));
+  add(firstPage, 0);
+  // Whole pages up to the remembered count, so that the pages the count adds (if it grew) start where these end.
+  if (remembered !== undefined) addPages(Math.min(first, Math.ceil(Math.max(0, remembered - skip) / pageSize) * pageSize));
+  const count = counted.then((total) => {
+    if (hintKey !== null && hints) hints.store.set(hintKey, total, hints.ttlMs);
+    wanted = Math.min(first, Math.max(0, total - skip));
+    addPages(wanted);
+    countIn = true;
+    takeInOrder();
   });
-  const pages: Promise<UpstreamAsset[]>[] = [firstPage];
-  for (let offset = pageSize; offset < wanted; offset += pageSize) {
-    const size = Math.min(pageSize, wanted - offset);
-    pages.push(limit(() => fetchPage(size, skip + offset)));
-  }
-  const arrived: Array<UpstreamAsset[] | undefined> = new Array(pages.length);
-  let next = 0;
-  await Promise.all(
-    pages.map(async (page, i) => {
-      arrived[i] = await page;
-      for (; next < pages.length && arrived[next] !== undefined; next++) {
-        out.take(arrived[next] as UpstreamAsset[]);
-        arrived[next] = undefined;
-      }
-    }),
-  );
+  // The count, as soon as it is in; a failure of either call ends the read at once.
+  await Promise.race([count, firstPage.then(() => count)]);
+  await Promise.all(settled);
   return out.assets;
 }
 

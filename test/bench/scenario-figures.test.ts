@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assetsDocument } from '../../bench/baselines/sdk.js';
 import type { LoggedRequest } from '../../bench/emulator-control.js';
-import { replay, replayPlan, type ReplayCall } from '../../bench/scenarios/large-read.js';
+import { remembersCounts, replay, replayPlan, type ReplayCall } from '../../bench/scenarios/large-read.js';
 import { memoryRows } from '../../bench/scenarios/memory.js';
 import { goodBody, keyCount } from '../../bench/scenarios/proxy-overhead.js';
 import { goodSdkBody, perRequest, SDK_DEFAULT_FIELDS, sdkDefaultBffQuery } from '../../bench/scenarios/sdk-query.js';
@@ -100,6 +100,35 @@ describe('large read floor', () => {
     // It ends with the last answer, the first page's here.
     expect(events.at(-1)).toBe('end p0');
     expect(ms).toBeGreaterThan(0);
+  });
+
+  it('when the BFF remembers the count, sends the pages with it, not after it', async () => {
+    const calls: ReplayCall[] = [
+      { rootField: 'countAssets', variables: {} },
+      ...Array.from({ length: 4 }, (_, i): ReplayCall => ({ rootField: 'assets', variables: { skip: i * 100 } })),
+    ];
+    const events: string[] = [];
+    await replay(
+      calls,
+      2,
+      async (call) => {
+        const name = call.rootField === 'assets' ? `p${String(call.variables['skip'])}` : 'count';
+        events.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, name === 'count' ? 30 : 1));
+        events.push(`end ${name}`);
+      },
+      false,
+    );
+    expect(events.slice(0, 4).sort()).toEqual(['start count', 'start p0', 'start p100', 'start p200']);
+    expect(events.indexOf('start p300')).toBeLessThan(events.indexOf('end count'));
+    // It ends with the last answer, the count's here.
+    expect(events.at(-1)).toBe('end count');
+  });
+
+  it('reads whether the BFF remembers counts from its environment (on by default)', () => {
+    expect(remembersCounts({})).toBe(true);
+    expect(remembersCounts({ COUNT_HINT_TTL_MS: '1000' })).toBe(true);
+    expect(remembersCounts({ COUNT_HINT_TTL_MS: '0' })).toBe(false);
   });
 });
 
