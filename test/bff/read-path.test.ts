@@ -172,6 +172,33 @@ describe('batching', () => {
     expect(countRootField(log, 'countAssets')).toBe(1);
   });
 
+  it('a paged read after assets were deleted returns what its own count calls for, not what the remembered one did', async () => {
+    const projectId = await stack.control.createProject('count hints');
+    const seeded = await stack.seed(projectId, 450, { externalIdPrefix: 'hint-' });
+    const read = async () => {
+      await stack.clearRequests();
+      const { body } = await stack.gql<{ assets: { id: string }[] }>('query($p: ID!) { assets(projectId: $p, first: 1000) { id } }', { p: projectId });
+      expect(body.errors).toBeUndefined();
+      return { ids: body.data!.assets.map((a) => a.id), log: await stack.requests() };
+    };
+    const first = await read();
+    expect(first.ids).toEqual(seeded);
+    expect(countRootField(first.log, 'assets')).toBe(5);
+    // The same read again (the count of 450 is remembered): the same assets, the same calls.
+    const again = await read();
+    expect(again.ids).toEqual(seeded);
+    expect(countRootField(again.log, 'assets')).toBe(5);
+    expect(countRootField(again.log, 'countAssets')).toBe(1);
+
+    const deleted = await stack.gql('mutation($ids: [ID!]) { deleteManyFromDataset(assetIds: $ids) { verified } }', { ids: seeded.slice(150) });
+    expect(deleted.body.errors).toBeUndefined();
+    // 150 assets left; the pages the remembered count called for went out, and returned nothing past 150.
+    const after = await read();
+    expect(after.ids).toEqual(seeded.slice(0, 150));
+    expect(countRootField(after.log, 'countAssets')).toBe(1);
+    expect(countRootField(after.log, 'assets')).toBeLessThanOrEqual(5);
+  });
+
   it('an answer past 1 MB (written in parts) arrives whole, with its exact length', async () => {
     const projectId = await stack.control.createProject('large answer');
     const ids = await stack.seed(projectId, 2000, { externalIdPrefix: 'large-' });
