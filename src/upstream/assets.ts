@@ -191,6 +191,19 @@ export async function listAssets(
     done.catch(() => {}); // observed below; a read that already failed leaves the others unobserved
     settled.push(done);
   };
+  const fetchPage = async (size: number, offset: number): Promise<UpstreamAsset[]> => {
+    if (failed || offset >= wanted) return [];
+    try {
+      return await fetchAssetPage(scope, where, selection, size, skip + offset);
+    } catch (error) {
+      // A page past what the count calls for (sent on a remembered count that was too high) is
+      // not needed: its failure is not the read's. Known once the count is in.
+      if (!countIn) await counted.catch(() => undefined);
+      if (offset >= wanted) return [];
+      failed = true;
+      throw error;
+    }
+  };
   // Pages from `covered` (relative to skip) up to `end`, in order.
   let covered = pageSize;
   const addPages = (end: number): void => {
@@ -198,7 +211,7 @@ export async function listAssets(
       const offset = covered;
       const size = Math.min(pageSize, end - offset);
       covered += size;
-      add(limit(async () => (failed || offset >= wanted ? [] : guarded(fetchAssetPage(scope, where, selection, size, skip + offset)))), offset);
+      add(limit(() => fetchPage(size, offset)), offset);
     }
   };
   const firstPage = guarded(fetchAssetPage(scope, where, selection, pageSize, skip));

@@ -178,6 +178,36 @@ describe('listAssets', () => {
       expect(up.sent).toHaveLength(4);
     });
 
+    it('a count that fell: a page past it that fails, before or after the count is in, does not fail the read', async () => {
+      const up = scriptedUpstream(ids(150));
+      const result = read(up.upstream, 5000, 3, 0, remembering(450));
+      await settle();
+      expect(up.sent).toEqual(['count', 'page 0+100', 'page 100+100', 'page 200+100', 'page 300+100']);
+      up.fail('page 300+100');
+      await settle();
+      up.answer('count'); // 150
+      await settle();
+      up.fail('page 200+100');
+      up.answer('page 100+100');
+      up.answer('page 0+100');
+      expect((await result).map((a) => a.id)).toEqual(ids(150));
+    });
+
+    it('a page the count calls for that fails before the count is in fails the read once the count is in', async () => {
+      const up = scriptedUpstream(ids(450));
+      const result = read(up.upstream, 1000, 2, 0, remembering(450));
+      await settle();
+      up.fail('page 100+100');
+      await settle();
+      up.answer('count');
+      await expect(result).rejects.toThrow('page 100+100 failed');
+      up.answer('page 200+100');
+      up.answer('page 0+100');
+      await settle();
+      // The pages queued behind the limit were never sent.
+      expect(up.sent).toEqual(['count', 'page 0+100', 'page 100+100', 'page 200+100']);
+    });
+
     it('a count that grew: the pages it adds start where the remembered ones end', async () => {
       const up = scriptedUpstream(ids(450));
       const result = read(up.upstream, 1000, 8, 0, remembering(150));
