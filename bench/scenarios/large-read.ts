@@ -11,6 +11,7 @@
  * byte and parse were done at the client: the floor plus the client's receiving and parsing of
  * that answer is the least any server answering in one body could take.
  */
+import { loadConfig } from '../../src/config.js';
 import { assetsDocument, COUNT_ASSETS_DOCUMENT, projectWhere, sdkPaginate } from '../baselines/sdk.js';
 import { countByRootField, timeline, type LoggedRequest } from '../emulator-control.js';
 import { agentRequestText, dataOf, kiliHeaders, type ResponseTiming } from '../gql.js';
@@ -67,9 +68,9 @@ export async function replay(calls: readonly ReplayCall[], concurrency: number, 
   return performance.now() - started;
 }
 
-/** Whether a BFF started with `env` remembers counts (its COUNT_HINT_TTL_MS, 300000 by default, is not 0). */
+/** Whether a BFF started with `env` remembers counts (its COUNT_HINT_TTL_MS, read as the BFF reads it, is not 0). */
 export function remembersCounts(env: Readonly<Record<string, string>>): boolean {
-  return Number(env['COUNT_HINT_TTL_MS'] ?? '300000') > 0;
+  return loadConfig(env).COUNT_HINT_TTL_MS > 0;
 }
 
 export async function runLargeRead(ctx: BenchContext): Promise<ScenarioResult> {
