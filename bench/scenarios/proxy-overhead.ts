@@ -127,22 +127,32 @@ export async function interleaved(
   segments: number,
   connections: number,
   onBffSegment?: { start(): void; stop(): void },
-): Promise<{ direct: LoadFigures; bff: LoadFigures; cpuMs: Record<'direct' | 'bff', Record<string, number>> }> {
+): Promise<{
+  direct: LoadFigures;
+  bff: LoadFigures;
+  cpuMs: Record<'direct' | 'bff', Record<string, number>>;
+  /** Each segment in the order run: its side, answered requests, and CPU ms per answered request of each process. */
+  segments: Array<{ side: 'direct' | 'bff'; ok: number; cpuMsPerRequest: Record<string, number> }>;
+}> {
   const pids = { emulator: ctx.emulatorPid, bff: ctx.bff.pid };
   const seconds = Math.max(1, Math.round(totalSeconds / segments));
   const out: Record<'direct' | 'bff', Segment[]> = { direct: [], bff: [] };
   const cpuMs: Record<'direct' | 'bff', Record<string, number>> = { direct: { emulator: 0, bff: 0 }, bff: { emulator: 0, bff: 0 } };
+  const perSegment: Array<{ side: 'direct' | 'bff'; ok: number; cpuMsPerRequest: Record<string, number> }> = [];
   for (let i = 0; i < segments; i += 1) {
     for (const side of ['direct', 'bff'] as const) {
       const meter = cpuMeter(pids);
       if (side === 'bff') onBffSegment?.start();
-      out[side].push(await segment(side === 'direct' ? direct : bff, seconds, connections));
+      const run = await segment(side === 'direct' ? direct : bff, seconds, connections);
+      out[side].push(run);
       if (side === 'bff') onBffSegment?.stop();
-      for (const [name, ms] of Object.entries(meter.stop())) cpuMs[side][name] = (cpuMs[side][name] ?? 0) + (ms ?? NaN);
+      const used = meter.stop();
+      for (const [name, ms] of Object.entries(used)) cpuMs[side][name] = (cpuMs[side][name] ?? 0) + (ms ?? NaN);
+      perSegment.push({ side, ok: run.ok, cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, Math.round(((ms ?? NaN) / Math.max(1, run.ok)) * 1000) / 1000])) });
       await ctx.emulator.clearRequests().catch((error: unknown) => ctx.log(`  clear log: ${errorMessage(error)}`));
     }
   }
-  return { direct: combine(out.direct), bff: combine(out.bff), cpuMs };
+  return { direct: combine(out.direct), bff: combine(out.bff), cpuMs, segments: perSegment };
 }
 
 export async function runProxyOverhead(ctx: BenchContext): Promise<ScenarioResult> {

@@ -156,7 +156,7 @@ export async function runSdkQuery(ctx: BenchContext): Promise<ScenarioResult> {
         },
       ],
       notes,
-      raw: { projectId, direct, bff, cpuMs: loaded.cpuMs, cpuPerRequest: { direct: directCpu, bff: bffCpu }, answerBytes: sizes },
+      raw: { projectId, direct, bff, cpuMs: loaded.cpuMs, cpuPerRequest: { direct: directCpu, bff: bffCpu }, segments: loaded.segments, answerBytes: sizes },
       summary: { sdkQuery: { ratio, addedP50Ms: addedP50, bffCpuMsPerReq: bffMs, upstreamCpuMsPerReq: upstreamMs } },
     };
   } finally {
