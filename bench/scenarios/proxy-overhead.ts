@@ -115,9 +115,17 @@ export function combine(segments: readonly Segment[]): LoadFigures {
   };
 }
 
+/** One segment of `interleaved`: its side, answered requests, and CPU ms per answered request of each process. */
+export interface SegmentFigures {
+  side: 'direct' | 'bff';
+  ok: number;
+  cpuMsPerRequest: Record<string, number>;
+}
+
 /**
  * Loads both sides in alternating segments (direct, BFF, direct, BFF…), so a slow drift in the
- * machine's load (it is shared) hits both sides alike. CPU is accounted per side.
+ * machine's load (it is shared) hits both sides alike. CPU is accounted per side, and per segment
+ * in the order run (`segments`).
  */
 export async function interleaved(
   ctx: BenchContext,
@@ -127,18 +135,12 @@ export async function interleaved(
   segments: number,
   connections: number,
   onBffSegment?: { start(): void; stop(): void },
-): Promise<{
-  direct: LoadFigures;
-  bff: LoadFigures;
-  cpuMs: Record<'direct' | 'bff', Record<string, number>>;
-  /** Each segment in the order run: its side, answered requests, and CPU ms per answered request of each process. */
-  segments: Array<{ side: 'direct' | 'bff'; ok: number; cpuMsPerRequest: Record<string, number> }>;
-}> {
+): Promise<{ direct: LoadFigures; bff: LoadFigures; cpuMs: Record<'direct' | 'bff', Record<string, number>>; segments: SegmentFigures[] }> {
   const pids = { emulator: ctx.emulatorPid, bff: ctx.bff.pid };
   const seconds = Math.max(1, Math.round(totalSeconds / segments));
   const out: Record<'direct' | 'bff', Segment[]> = { direct: [], bff: [] };
   const cpuMs: Record<'direct' | 'bff', Record<string, number>> = { direct: { emulator: 0, bff: 0 }, bff: { emulator: 0, bff: 0 } };
-  const perSegment: Array<{ side: 'direct' | 'bff'; ok: number; cpuMsPerRequest: Record<string, number> }> = [];
+  const perSegment: SegmentFigures[] = [];
   for (let i = 0; i < segments; i += 1) {
     for (const side of ['direct', 'bff'] as const) {
       const meter = cpuMeter(pids);
