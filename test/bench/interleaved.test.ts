@@ -39,9 +39,10 @@ describe.runIf(linux)('interleaved load: figures of each segment (/proc)', () =>
   beforeAll(async () => {
     direct = await countingServer();
     bff = await countingServer();
-    // A process that spends no CPU stands for the emulator: its share of every segment is 0.
-    idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A process that spends no CPU (no runtime of its own, unlike a Node process) stands for the
+    // emulator: its share of every segment is 0.
+    idle = spawn('sleep', ['60'], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
   });
 
   afterAll(async () => {
